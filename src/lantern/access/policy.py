@@ -1,0 +1,390 @@
+"""The one access-control module: may this user do this to this thing?
+
+The policy is data (`POLICY`): grants of roles x object categories x actions, each with the conditions
+under which it applies. `can`, `require` and `scope` are all derived from that table, so the rule that
+filters a search is the rule that guards a record. Anything not granted is denied.
+
+Protected models describe where the facts live with `ACCESS_FIELDS` (query paths), so every decision is
+one database filter; `Draft` stands for a record not yet created.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar, runtime_checkable
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from lantern.access.models import BreakGlass
+from lantern.access.roles import PRACTITIONERS, QUALIFIED_PRACTITIONERS, Role
+from lantern.access.sharing import providers_for
+
+if TYPE_CHECKING:
+    from lantern.accounts.models import User
+
+
+class Category(StrEnum):
+    PERSON = "person"
+    AGENCY_RECORD = "agency_record"
+    SEXUAL_HEALTH = "sexual_health"
+    AUDIT_LOG = "audit_log"
+    AGGREGATE = "aggregate"
+    USER_ACCOUNT = "user_account"
+
+    @property
+    def label(self) -> str:
+        return CATEGORY_LABELS[self]
+
+
+CATEGORY_LABELS: Mapping[Category, str] = {
+    Category.PERSON: "a person's identity (name, date of birth, which agencies know them)",
+    Category.AGENCY_RECORD: "an agency's record about a person",
+    Category.SEXUAL_HEALTH: "sexual-health detail (clinic attendance, test results)",
+    Category.AUDIT_LOG: "the audit log",
+    Category.AGGREGATE: "aggregate figures with no person in them",
+    Category.USER_ACCOUNT: "user accounts",
+}
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    SEARCH = "search"
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+    SHARE = "share"
+    EXPORT = "export"
+
+
+class Condition(StrEnum):
+    SAME_AGENCY = "same_agency"
+    SHARING_AGREEMENT = "sharing_agreement"
+    HANDLING_P = "handling_p"
+    ALLOCATED = "allocated"
+    STATUTORY_TRIGGER = "statutory_trigger"
+    RECORD_OWNER = "record_owner"
+
+    @property
+    def label(self) -> str:
+        return CONDITION_LABELS[self]
+
+
+CONDITION_LABELS: Mapping[Condition, str] = {
+    Condition.SAME_AGENCY: "your agency holds it",
+    Condition.SHARING_AGREEMENT: "an information-sharing agreement in force lets the holding agency share it "
+    "with yours",
+    Condition.HANDLING_P: "its handling code is P (may be shared)",
+    Condition.ALLOCATED: "you are allocated to the child or case",
+    Condition.STATUTORY_TRIGGER: "the child is subject to a section 47 enquiry or CSE strategy meeting",
+    Condition.RECORD_OWNER: "it is about a record you own",
+}
+
+
+@dataclass(frozen=True)
+class Grant:
+    roles: frozenset[Role]
+    category: Category
+    actions: frozenset[Action]
+    when: tuple[Condition, ...] = ()
+
+
+def _grant(roles: Iterable[Role], category: Category, actions: Iterable[Action], *when: Condition) -> Grant:
+    return Grant(frozenset(roles), category, frozenset(actions), tuple(when))
+
+
+_R = Role
+_A = Action
+_C = Condition
+_HEALTH_SHARERS = {_R.SOCIAL_WORKER, _R.TEAM_MANAGER, _R.POLICE_CSE_OFFICER}
+
+POLICY: tuple[Grant, ...] = (
+    # The shared person index: people your agency holds, and people held by agencies sharing with yours.
+    _grant(PRACTITIONERS, Category.PERSON, {_A.VIEW, _A.SEARCH}, _C.SAME_AGENCY),
+    _grant(PRACTITIONERS, Category.PERSON, {_A.VIEW, _A.SEARCH}, _C.SHARING_AGREEMENT),
+    _grant(PRACTITIONERS, Category.PERSON, {_A.CREATE, _A.UPDATE}, _C.SAME_AGENCY),
+    # Agency records: qualified staff see their agency's; unqualified staff only what they are allocated.
+    _grant(QUALIFIED_PRACTITIONERS, Category.AGENCY_RECORD, {_A.VIEW, _A.UPDATE}, _C.SAME_AGENCY),
+    _grant({_R.SOCIAL_CARE_ASSISTANT}, Category.AGENCY_RECORD, {_A.VIEW, _A.UPDATE}, _C.SAME_AGENCY, _C.ALLOCATED),
+    _grant(PRACTITIONERS, Category.AGENCY_RECORD, {_A.CREATE}, _C.SAME_AGENCY),
+    _grant(PRACTITIONERS, Category.AGENCY_RECORD, {_A.VIEW}, _C.SHARING_AGREEMENT, _C.HANDLING_P),
+    _grant(PRACTITIONERS, Category.AGENCY_RECORD, {_A.VIEW}, _C.ALLOCATED),
+    # Sexual-health detail stays with health unless a s47 enquiry or CSE strategy meeting is under way.
+    _grant({_R.SEXUAL_HEALTH_NURSE}, Category.SEXUAL_HEALTH, {_A.VIEW, _A.CREATE, _A.UPDATE}, _C.SAME_AGENCY),
+    _grant(_HEALTH_SHARERS, Category.SEXUAL_HEALTH, {_A.VIEW}, _C.SHARING_AGREEMENT, _C.STATUTORY_TRIGGER),
+    # The audit log: information governance searches it; everyone sees who looked at what they own.
+    _grant({_R.INFORMATION_GOVERNANCE}, Category.AUDIT_LOG, {_A.VIEW, _A.SEARCH}),
+    _grant(PRACTITIONERS, Category.AUDIT_LOG, {_A.VIEW}, _C.RECORD_OWNER),
+    # Aggregates only: the partnership board, managers and analysts.
+    _grant({_R.BOARD_MEMBER, _R.TEAM_MANAGER, _R.INTELLIGENCE_ANALYST}, Category.AGGREGATE, {_A.VIEW}),
+    # System administrators manage accounts and see no personal data.
+    _grant({_R.SYSTEM_ADMIN}, Category.USER_ACCOUNT, {_A.VIEW, _A.CREATE, _A.UPDATE}),
+)
+
+BREAK_GLASS_ROLES: frozenset[Role] = PRACTITIONERS
+BREAK_GLASS_CATEGORIES: frozenset[Category] = frozenset({Category.PERSON, Category.AGENCY_RECORD})
+"""Break glass opens a person and their agency records for viewing; never sexual-health detail."""
+
+
+@runtime_checkable
+class Protected(Protocol):
+    """A model whose rows `access` guards.
+
+    ACCESS_CATEGORY: the category of every row, or ACCESS_CATEGORY_FIELD names the field holding it.
+    ACCESS_FIELDS: Condition -> query path(s) to the fact, e.g. {SAME_AGENCY: ("agency_id",)}.
+    ACCESS_BREAK_GLASS: audit object type -> query path of the id that break glass on it opens.
+    ACCESS_PARENT: attribute holding the row a user must be able to see to know this one exists.
+    """
+
+    AUDIT_TYPE: ClassVar[str]
+    ACCESS_FIELDS: ClassVar[Mapping[Condition, tuple[str, ...]]]
+    pk: Any
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A record about to be created, so a create can be checked before anything is written."""
+
+    category: Category
+    agency_id: int | None
+    parent: Any = None
+    AUDIT_TYPE: ClassVar[str] = "draft"
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    visible: bool = True
+    reason: str = ""
+    break_glass_possible: bool = False
+    grants: tuple[Grant, ...] = field(default=())
+
+
+class AccessDenied(Exception):  # noqa: N818 - the domain word, mapped to HTTP 403
+    def __init__(self, decision: Decision, category: Category, action: Action, target: Any = None) -> None:
+        super().__init__(decision.reason)
+        self.decision = decision
+        self.category = category
+        self.action = action
+        self.target = target
+
+
+class NotVisible(Exception):  # noqa: N818 - the domain word, mapped to HTTP 404
+    """The user may not know this exists: answered as 'not found'."""
+
+
+def role_of(user: User | Any) -> Role | None:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    try:
+        return Role(user.role)
+    except ValueError:
+        return None
+
+
+def grants_for(role: Role | None, category: Category, action: Action) -> tuple[Grant, ...]:
+    if role is None:
+        return ()
+    return tuple(g for g in POLICY if role in g.roles and g.category == category and action in g.actions)
+
+
+def category_of(target: Any) -> Category:
+    if isinstance(target, Category):
+        return target
+    if isinstance(target, Draft):
+        return target.category
+    field_name = getattr(target, "ACCESS_CATEGORY_FIELD", None)
+    if field_name:
+        return Category(getattr(target, field_name))
+    return Category(target.ACCESS_CATEGORY)
+
+
+def _categories_of_model(model: type[models.Model]) -> tuple[Category, ...]:
+    if getattr(model, "ACCESS_CATEGORY_FIELD", None):
+        return tuple(Category(c) for c in model.ACCESS_CATEGORIES)  # type: ignore[attr-defined]
+    return (Category(model.ACCESS_CATEGORY),)  # type: ignore[attr-defined]
+
+
+def _condition_q(user: User, model: type[models.Model], category: Category, condition: Condition) -> Q:
+    paths: tuple[str, ...] = model.ACCESS_FIELDS.get(condition, ())  # type: ignore[attr-defined]
+    if not paths:
+        return Q(pk__in=[])  # the fact does not exist for this model: the condition never holds
+    if condition is Condition.SAME_AGENCY:
+        values: Any = user.agency_id
+        lookup = ""
+    elif condition is Condition.SHARING_AGREEMENT:
+        values = sorted(providers_for(recipient_id=user.agency_id, category=category))
+        lookup = "__in"
+    elif condition is Condition.HANDLING_P:
+        values, lookup = "P", ""
+    elif condition in (Condition.ALLOCATED, Condition.RECORD_OWNER):
+        values, lookup = user.pk, ""
+    else:
+        values, lookup = True, ""
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{f"{path}{lookup}": values})
+    return q
+
+
+def _break_glass_q(user: User, model: type[models.Model], category: Category) -> Q:
+    if category not in BREAK_GLASS_CATEGORIES or role_of(user) not in BREAK_GLASS_ROLES:
+        return Q(pk__in=[])
+    q = Q(pk__in=[])
+    for object_type, path in getattr(model, "ACCESS_BREAK_GLASS", {}).items():
+        ids = BreakGlass.objects.filter(
+            user=user, object_type=object_type, expires_at__gt=timezone.now()
+        ).values_list("object_id", flat=True)
+        q |= Q(**{f"{path}__in": list(ids)})
+    return q
+
+
+def _grants_q(user: User, model: type[models.Model], action: Action, *, break_glass: bool) -> Q:
+    role = role_of(user)
+    category_field = getattr(model, "ACCESS_CATEGORY_FIELD", None)
+    total = Q(pk__in=[])
+    for category in _categories_of_model(model):
+        per_category = Q(pk__in=[])
+        for grant in grants_for(role, category, action):
+            q = Q()
+            for condition in grant.when:
+                q &= _condition_q(user, model, category, condition)
+            per_category |= q
+        if break_glass and action is Action.VIEW:
+            per_category |= _break_glass_q(user, model, category)
+        total |= (Q(**{category_field: category.value}) & per_category) if category_field else per_category
+    return total
+
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+def scope(user: User, queryset: models.QuerySet[_M], action: Action | str = Action.VIEW) -> models.QuerySet[_M]:
+    """Filter a queryset to the rows the user may act on; never widens it."""
+    model = queryset.model
+    allowed = model._default_manager.filter(_grants_q(user, model, Action(action), break_glass=False))
+    return queryset.filter(pk__in=allowed.values("pk"))
+
+
+def _draft_fact(user: User, draft: Draft, condition: Condition) -> bool:
+    if condition is Condition.SAME_AGENCY:
+        return draft.agency_id is not None and draft.agency_id == user.agency_id
+    return False
+
+
+def _allows(user: User, action: Action, target: Any, category: Category) -> bool:
+    role = role_of(user)
+    if isinstance(target, Category):
+        return bool(grants_for(role, category, action))
+    if isinstance(target, Draft):
+        return any(
+            all(_draft_fact(user, target, c) for c in g.when) for g in grants_for(role, category, action)
+        )
+    model = type(target)
+    q = _grants_q(user, model, action, break_glass=True)
+    return bool(model._default_manager.filter(q, pk=target.pk).exists())
+
+
+def can(user: User, action: Action | str, target: Any) -> bool:
+    """May `user` do `action` to `target` (a row, a Draft, or a whole Category)?"""
+    return _allows(user, Action(action), target, category_of(target))
+
+
+def _visible(user: User, target: Any) -> bool:
+    """Whether the user may know the target exists: they can view it or the row it belongs to."""
+    if isinstance(target, Category):
+        return True
+    if isinstance(target, Draft):
+        return target.parent is None or can(user, Action.VIEW, target.parent)
+    parent_attr = getattr(target, "ACCESS_PARENT", None)
+    if can(user, Action.VIEW, target):
+        return True
+    return bool(parent_attr) and can(user, Action.VIEW, getattr(target, parent_attr))
+
+
+def explain_refusal(role: Role | None, category: Category, action: Action) -> str:
+    if role is None:
+        return "You need to sign in with a role that may do this."
+    grants = grants_for(role, category, action)
+    if not grants:
+        return f"Your role ({role.label}) cannot {action.value} {category.label}."
+    options = [" and ".join(c.label for c in g.when) for g in grants if g.when]
+    return f"You may {action.value} {category.label} only when " + ", or when ".join(options) + "."
+
+
+def decide(user: User, action: Action | str, target: Any) -> Decision:
+    action = Action(action)
+    category = category_of(target)
+    role = role_of(user)
+    if _allows(user, action, target, category):
+        return Decision(allowed=True, grants=grants_for(role, category, action))
+    visible = _visible(user, target)
+    return Decision(
+        allowed=False,
+        visible=visible,
+        reason=explain_refusal(role, category, action) if visible else "",
+        break_glass_possible=(
+            visible
+            and action is Action.VIEW
+            and category in BREAK_GLASS_CATEGORIES
+            and role in BREAK_GLASS_ROLES
+            and not isinstance(target, Draft | Category)
+        ),
+    )
+
+
+def require(user: User, action: Action | str, target: Any, *, purpose: str) -> None:
+    """Raise NotVisible (404) or AccessDenied (403) unless allowed; a refusal is audited here.
+
+    Successful reads and writes are audited by the selector or service that performs them, so that one
+    request leaves one row. Call this before opening the write transaction, so a refusal is kept.
+    """
+    from lantern.audit.services import AuditAction, Outcome, audit_record  # audit sits beside access
+
+    decision = decide(user, action, target)
+    if decision.allowed:
+        return
+    category = category_of(target)
+    audit_record(
+        actor=user,
+        action=AuditAction.DENIED,
+        target=None if isinstance(target, Category | Draft) else target,
+        object_type=category.value if isinstance(target, Category | Draft) else "",
+        purpose=purpose,
+        outcome=Outcome.DENIED,
+        detail={"attempted": Action(action).value, "category": category.value},
+    )
+    if not decision.visible:
+        raise NotVisible
+    raise AccessDenied(decision, category, Action(action), target)
+
+
+def require_row(
+    user: User, action: Action | str, queryset: models.QuerySet[_M], pk: object, *, purpose: str
+) -> _M:
+    """Fetch one row and require `action` on it. A missing row is refused and audited exactly as a row
+    the user may not know exists, so the answer never tells the two apart."""
+    from django.core.exceptions import ValidationError
+
+    from lantern.audit.services import AuditAction, Outcome, audit_record
+
+    try:
+        row = queryset.filter(pk=pk).first()
+    except (ValidationError, ValueError):
+        row = None
+    if row is None:
+        audit_record(
+            actor=user,
+            action=AuditAction.DENIED,
+            object_type=queryset.model.AUDIT_TYPE,  # type: ignore[attr-defined]
+            object_id=str(pk)[:64],
+            purpose=purpose,
+            outcome=Outcome.DENIED,
+            detail={"attempted": Action(action).value, "reason": "not found"},
+        )
+        raise NotVisible
+    require(user, action, row, purpose=purpose)
+    return row

@@ -1,0 +1,93 @@
+"""The JSON API under /api/v1/: bearer tokens, the same access and audit as the pages, one error mapping."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError as NinjaValidationError
+from ninja.security import HttpBearer
+
+from lantern.access.policy import AccessDenied, NotVisible
+from lantern.accounts.api import router as accounts_router
+from lantern.accounts.models import User
+from lantern.accounts.services import TokenError, token_authenticate
+from lantern.audit.api import router as audit_router
+from lantern.people.api import records_router
+from lantern.people.api import router as people_router
+from lantern.web.api import router as web_router
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> User:
+        user = token_authenticate(key=token)
+        request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Lantern API",
+    version="1",
+    urls_namespace="api",
+    auth=BearerToken(),
+    description="Multi-agency safeguarding intelligence. Every call is checked by `access` and written to the "
+    "audit log. Lists answer {items, count} and page with limit and offset.",
+)
+api.add_router("/", accounts_router)
+api.add_router("/people", people_router)
+api.add_router("/records", records_router)
+api.add_router("/audit", audit_router)
+api.add_router("/", web_router)
+
+
+def _detail(request: HttpRequest, status: int, detail: Any, **headers: str) -> HttpResponse:
+    response = api.create_response(request, {"detail": detail}, status=status)
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+@api.exception_handler(TokenError)
+def token_error(request: HttpRequest, exc: TokenError) -> HttpResponse:
+    return _detail(request, 401, str(exc), **{"WWW-Authenticate": 'Bearer error="invalid_token"'})
+
+
+@api.exception_handler(AuthenticationError)
+def missing_token(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _detail(request, 401, "Send a bearer token: Authorization: Bearer <token> (see `lantern token`).",
+                   **{"WWW-Authenticate": "Bearer"})
+
+
+@api.exception_handler(NotVisible)
+def not_visible(request: HttpRequest, exc: NotVisible) -> HttpResponse:
+    return _detail(request, 404, "Not found.")
+
+
+@api.exception_handler(AccessDenied)
+def access_denied(request: HttpRequest, exc: AccessDenied) -> HttpResponse:
+    return _detail(request, 403, exc.decision.reason)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [
+        {"loc": ["body", field], "msg": message, "type": "value_error"}
+        for field, messages in exc.message_dict.items()
+        for message in messages
+    ]
+    return _detail(request, 422, errors)
+
+
+@api.exception_handler(NinjaValidationError)
+def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    return _detail(request, 422, exc.errors)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    message = str(exc)
+    if exc.status_code == 400 and "parse" in message.lower():
+        message = "The request body is not valid JSON. Check quotes, commas and brackets."
+    return _detail(request, exc.status_code, message)

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from lantern.demo.generator import DEFAULT_SEED, DEMO_USERS, demo_present, ensure_organisation, generate
+
+
+class Command(BaseCommand):
+    help = "Set up the Kestrelmoor demo: migrate, generate synthetic data (once), print logins, serve."
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--scale", type=int, default=1, help="units of ~2,300 people and 5,000 records")
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--no-serve", action="store_true", help="set up and print logins, then stop")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEMO_MODE:
+            raise CommandError("The demo runs only with LANTERN_DEMO_MODE on: it sets known passwords.")
+        console = Console()
+        call_command("migrate", interactive=False, verbosity=0)
+        if demo_present():
+            ensure_organisation()
+            console.print("Kestrelmoor demo data already present: reusing it.")
+        else:
+            with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                          console=console) as progress:
+                task = progress.add_task("Generating Kestrelmoor (synthetic people and records)…", total=None)
+                counts = generate(scale=options["scale"], seed=options["seed"],
+                                  progress=lambda stage, n: progress.update(task, description=f"{stage}: {n:,}"))
+            console.print(f"Generated {counts['people']:,} people and {counts['records']:,} records "
+                          f"(seed {options['seed']}, scale {options['scale']}).")
+        table = Table(title=f"Demo logins (password: {settings.LANTERN_DEMO_PASSWORD})")
+        for column in ("username", "agency", "role"):
+            table.add_column(column)
+        for user in DEMO_USERS:
+            table.add_row(user.username, user.agency, user.role.label)
+        console.print(table)
+        if not options["no_serve"]:
+            call_command("serve", bind=f"127.0.0.1:{options['port']}", workers=2)

@@ -1,0 +1,105 @@
+"""Writes about people and agency records: check access, change, audit — one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+
+from lantern.access.policy import Action, Category, Draft, require
+from lantern.audit.services import AuditAction, Outcome, audit_record
+from lantern.people.enums import RecordCategory
+from lantern.people.models import AgencyRecord, Person
+
+if TYPE_CHECKING:
+    from lantern.accounts.models import User
+
+PERSON_FIELDS = ("kind", "given_name", "family_name", "date_of_birth", "sex")
+RECORD_FIELDS = ("title", "summary", "handling_code")
+
+
+def _changes(obj: Any, values: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, list[str]]:
+    changed: dict[str, list[str]] = {}
+    for name in allowed:
+        if name in values and getattr(obj, name) != values[name]:
+            changed[name] = [str(getattr(obj, name)), str(values[name])]
+            setattr(obj, name, values[name])
+    return changed
+
+
+def person_create(
+    *,
+    actor: User,
+    kind: str,
+    given_name: str,
+    family_name: str,
+    date_of_birth: dt.date | None = None,
+    sex: str = "",
+) -> Person:
+    require(actor, Action.CREATE, Draft(Category.PERSON, actor.agency_id), purpose="record a person")
+    person = Person(
+        kind=kind,
+        given_name=given_name.strip(),
+        family_name=family_name.strip(),
+        date_of_birth=date_of_birth,
+        sex=sex,
+        owning_agency_id=actor.agency_id,
+        created_by=actor,
+    )
+    person.full_clean()
+    with transaction.atomic():
+        person.save(force_insert=True)
+        audit_record(actor=actor, action=AuditAction.CREATE, target=person, purpose="record a person",
+                     outcome=Outcome.SUCCESS)
+    return person
+
+
+def person_update(*, actor: User, person: Person, **values: Any) -> Person:
+    require(actor, Action.UPDATE, person, purpose="update a person")
+    changed = _changes(person, values, PERSON_FIELDS)
+    person.full_clean()
+    with transaction.atomic():
+        person.save()
+        audit_record(actor=actor, action=AuditAction.UPDATE, target=person, purpose="update a person",
+                     outcome=Outcome.SUCCESS, detail={"changed": sorted(changed)})
+    return person
+
+
+def record_create(
+    *,
+    actor: User,
+    person: Person,
+    category: str,
+    title: str,
+    summary: str,
+    handling_code: str,
+) -> AgencyRecord:
+    draft = Draft(Category(RecordCategory(category).value), actor.agency_id, parent=person)
+    require(actor, Action.CREATE, draft, purpose="add an agency record")
+    record = AgencyRecord(
+        person=person,
+        agency_id=actor.agency_id,
+        category=category,
+        title=title.strip(),
+        summary=summary.strip(),
+        handling_code=handling_code,
+        recorded_by=actor,
+    )
+    record.full_clean()
+    with transaction.atomic():
+        record.save(force_insert=True)
+        audit_record(actor=actor, action=AuditAction.CREATE, target=record, purpose="add an agency record",
+                     outcome=Outcome.SUCCESS, detail={"person": str(person.pk)})
+    return record
+
+
+def record_update(*, actor: User, record: AgencyRecord, **values: Any) -> AgencyRecord:
+    require(actor, Action.UPDATE, record, purpose="update an agency record")
+    changed = _changes(record, values, RECORD_FIELDS)
+    record.full_clean()
+    with transaction.atomic():
+        record.save()
+        audit_record(actor=actor, action=AuditAction.UPDATE, target=record, purpose="update an agency record",
+                     outcome=Outcome.SUCCESS, detail={"changed": sorted(changed)})
+    return record

@@ -1,0 +1,175 @@
+from __future__ import annotations
+
+from uuid import UUID
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from lantern.access.policy import Action, Category, Draft, can, require
+from lantern.access.registry import guards
+from lantern.accounts.models import User
+from lantern.people import selectors, services
+from lantern.people.enums import PersonKind, RecordCategory, Sex
+from lantern.people.models import AgencyRecord
+from lantern.web.forms import GovukForm
+
+
+def _actor(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # noqa: S101 - login_required guarantees a real user
+    return request.user
+
+
+class PersonForm(GovukForm):
+    kind = forms.ChoiceField(label="Who is this?", choices=PersonKind.choices,
+                             error_messages={"required": "Select whether this is a child or an adult of concern"})
+    given_name = forms.CharField(label="Given name", max_length=100, error_messages={"required": "Enter a given name"})
+    family_name = forms.CharField(label="Family name", max_length=100,
+                                  error_messages={"required": "Enter a family name"})
+    date_of_birth = forms.DateField(
+        label="Date of birth", required=False, input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        help_text="For example, 27/03/2010. Leave empty if not known.",
+        error_messages={"invalid": "Enter the date of birth as a real date, like 27/03/2010"},
+    )
+    sex = forms.ChoiceField(choices=[("", "Not recorded"), *Sex.choices], required=False)
+
+
+class RecordForm(GovukForm):
+    title = forms.CharField(max_length=200, error_messages={"required": "Enter a title"})
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), error_messages={"required": "Enter a summary"})
+    handling_code = forms.ChoiceField(
+        label="Handling code",
+        choices=[("", "Choose a handling code"), ("P", "P: may be shared lawfully"), ("C", "C: conditions apply")],
+        help_text="P lets agencies with a sharing agreement see this record; C keeps it within your agency.",
+        error_messages={"required": "Select a handling code"},
+    )
+
+
+class NewRecordForm(RecordForm):
+    category = forms.ChoiceField(label="Kind of information", choices=RecordCategory.choices, initial="agency_record")
+
+
+def _apply_errors(form: forms.Form, error: ValidationError) -> None:
+    for field, messages_ in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+@guards(Category.PERSON)
+@login_required
+def person_search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    results: list[object] = []
+    total = 0
+    agencies: dict[str, list[str]] = {}
+    if query:
+        people, total = selectors.person_search(actor=_actor(request), query=query)
+        agencies = selectors.person_agencies(people=people)
+        results = [{"person": p, "agencies": agencies[str(p.pk)]} for p in people]
+    else:
+        require(_actor(request), Action.SEARCH, Category.PERSON, purpose="person search")
+    return render(request, "people/search.html", {"query": query, "results": results, "total": total})
+
+
+@guards(Category.PERSON)
+@login_required
+def person_create(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    require(actor, Action.CREATE, Draft(Category.PERSON, actor.agency_id), purpose="record a person")
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_create(actor=actor, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"{person.display_name} added to the shared index.")
+            return redirect("people:detail", person_id=person.pk)
+    return render(request, "people/person_form.html", {"form": form, "creating": True})
+
+
+@guards(Category.PERSON, Category.AGENCY_RECORD, Category.SEXUAL_HEALTH)
+@login_required
+def person_detail(request: HttpRequest, person_id: UUID) -> HttpResponse:
+    actor = _actor(request)
+    view = selectors.person_get(actor=actor, person_id=person_id)
+    return render(request, "people/person_detail.html", {
+        "view": view,
+        "person": view.person,
+        "can_update": can(actor, Action.UPDATE, view.person),
+        "can_add_record": can(actor, Action.CREATE, Draft(Category.AGENCY_RECORD, actor.agency_id)),
+    })
+
+
+@guards(Category.PERSON)
+@login_required
+def person_edit(request: HttpRequest, person_id: UUID) -> HttpResponse:
+    actor = _actor(request)
+    person = selectors.person_for_change(actor=actor, person_id=person_id, action=Action.UPDATE,
+                                         purpose="update a person")
+    initial = {name: getattr(person, name) for name in services.PERSON_FIELDS}
+    form = PersonForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(actor=actor, person=person, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Changes saved.")
+            return redirect("people:detail", person_id=person.pk)
+    selectors.opened_for_change(actor=actor, target=person, purpose="update a person")
+    return render(request, "people/person_form.html", {"form": form, "creating": False, "person": person})
+
+
+@guards(Category.AGENCY_RECORD, Category.SEXUAL_HEALTH)
+@login_required
+def record_create(request: HttpRequest, person_id: UUID) -> HttpResponse:
+    actor = _actor(request)
+    person = selectors.person_for_change(actor=actor, person_id=person_id, action=Action.VIEW,
+                                         purpose="add an agency record")
+    form = NewRecordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = services.record_create(actor=actor, person=person, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Record added.")
+            return redirect("people:record", record_id=record.pk)
+    else:
+        require(actor, Action.CREATE, Draft(Category.AGENCY_RECORD, actor.agency_id, parent=person),
+                purpose="add an agency record")
+    selectors.opened_for_change(actor=actor, target=person, purpose="add an agency record")
+    return render(request, "people/record_form.html", {"form": form, "person": person, "creating": True})
+
+
+@guards(Category.AGENCY_RECORD, Category.SEXUAL_HEALTH)
+@login_required
+def record_detail(request: HttpRequest, record_id: UUID) -> HttpResponse:
+    actor = _actor(request)
+    record = selectors.record_get(actor=actor, record_id=record_id)
+    return render(request, "people/record_detail.html",
+                  {"record": record, "can_update": can(actor, Action.UPDATE, record)})
+
+
+@guards(Category.AGENCY_RECORD, Category.SEXUAL_HEALTH)
+@login_required
+def record_edit(request: HttpRequest, record_id: UUID) -> HttpResponse:
+    actor = _actor(request)
+    record: AgencyRecord = selectors.record_for_change(actor=actor, record_id=record_id,
+                                                      purpose="update an agency record")
+    initial = {name: getattr(record, name) for name in services.RECORD_FIELDS}
+    form = RecordForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_update(actor=actor, record=record, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Changes saved.")
+            return redirect("people:record", record_id=record.pk)
+    selectors.opened_for_change(actor=actor, target=record, purpose="update an agency record")
+    return render(request, "people/record_form.html",
+                  {"form": form, "person": record.person, "record": record, "creating": False})

@@ -1,0 +1,69 @@
+"""Role-aware navigation: each item shows only if `access` would let the user do what it leads to."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.urls import reverse
+
+from lantern.access.policy import Action, Category, can, role_of
+from lantern.access.roles import PRACTITIONERS, Role
+
+if TYPE_CHECKING:
+    from lantern.accounts.models import User
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    description: str
+    shown: Callable[[User], bool]
+
+
+NAVIGATION: tuple[NavItem, ...] = (
+    NavItem("Home", "web:home", "What you can do in Lantern.", lambda u: True),
+    NavItem(
+        "Find a person", "people:search",
+        "Search the shared index for a child or adult of concern, by name.",
+        lambda u: can(u, Action.SEARCH, Category.PERSON),
+    ),
+    NavItem(
+        "Record a person", "people:create",
+        "Add a child or adult of concern your agency holds information about.",
+        lambda u: can(u, Action.CREATE, Category.PERSON),
+    ),
+    NavItem(
+        "Overview", "web:overview", "Figures for the borough, with no person in them.",
+        lambda u: can(u, Action.VIEW, Category.AGGREGATE),
+    ),
+    NavItem(
+        "Audit log", "audit:search", "Search who did what to which record, when and why.",
+        lambda u: can(u, Action.SEARCH, Category.AUDIT_LOG),
+    ),
+    NavItem(
+        "Who looked at my records", "audit:my_records", "See every time someone opened a record you own.",
+        lambda u: role_of(u) in PRACTITIONERS,
+    ),
+    NavItem(
+        "Break-glass reviews", "access:break_glass_review",
+        "Review emergency access your team members opened outside their normal access.",
+        lambda u: role_of(u) in {Role.TEAM_MANAGER, Role.INFORMATION_GOVERNANCE},
+    ),
+    NavItem(
+        "Users", "accounts:user_list", "Manage user accounts, roles and teams.",
+        lambda u: can(u, Action.VIEW, Category.USER_ACCOUNT),
+    ),
+)
+
+
+def navigation_for(user: User, current_path: str) -> list[dict[str, object]]:
+    items = []
+    for item in NAVIGATION:
+        if item.shown(user):
+            url = reverse(item.url_name)
+            current = current_path == url if url == "/" else current_path.startswith(url)
+            items.append({"label": item.label, "url": url, "description": item.description, "current": current})
+    return items

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from lantern.access.policy import POLICY, Action, Category, require, role_of
+from lantern.access.registry import guards, no_personal_data
+from lantern.people.selectors import people_count_by_kind
+
+
+def access_summary(role: object) -> list[str]:
+    """Plain-English lines generated from the policy table itself, so they cannot drift from it."""
+    lines = []
+    for grant in POLICY:
+        if role not in grant.roles:
+            continue
+        actions = ", ".join(sorted(a.value for a in grant.actions))
+        condition = (" when " + " and ".join(c.label for c in grant.when)) if grant.when else ""
+        lines.append(f"{actions.capitalize()} {grant.category.label}{condition}.")
+    return lines
+
+
+@no_personal_data
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    role = role_of(request.user)
+    return render(request, "web/home.html", {"role": role, "access_lines": access_summary(role)})
+
+
+@guards(Category.AGGREGATE)
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.VIEW, Category.AGGREGATE, purpose="borough overview")  # type: ignore[arg-type]
+    counts = people_count_by_kind()
+    return render(request, "web/overview.html", {"counts": counts, "total": sum(counts.values())})
