@@ -32,6 +32,7 @@ api = NinjaAPI(
     version="1",
     urls_namespace="api",
     auth=BearerToken(),
+    docs_url=None,  # Swagger UI needs a CDN; the schema is at /api/v1/openapi.json
     description="Multi-agency safeguarding intelligence. Every call is checked by `access` and written to the "
     "audit log. Lists answer {items, count} and page with limit and offset.",
 )

@@ -29,12 +29,12 @@ DROP FUNCTION IF EXISTS lantern_audit_append_only();
 
 def forward(apps, schema_editor):  # noqa: ANN001, ANN201, ARG001
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARD)
+        schema_editor.execute(FORWARD, params=None)
 
 
 def backward(apps, schema_editor):  # noqa: ANN001, ANN201, ARG001
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(BACKWARD)
+        schema_editor.execute(BACKWARD, params=None)
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,125 @@
+"""Browser tests: Debian's chromium, driven by Playwright, against pytest-django's live server.
+
+One browser for the whole session; a fresh context (no cookies, no storage) and page for every test.
+Never run `playwright install`: the tests use the system chromium at /usr/bin/chromium.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pytest
+from django.conf import settings as django_settings
+from playwright.sync_api import Browser, Page, sync_playwright
+
+if TYPE_CHECKING:
+    from pytest_django.fixtures import SettingsWrapper
+    from pytest_django.live_server_helper import LiveServer
+
+    from lantern.access.models import BreakGlass
+    from lantern.people.models import AgencyRecord, Person
+
+# Playwright's sync API runs an asyncio event loop in this thread, and Django refuses ORM calls from a thread
+# with a running loop unless told otherwise: the documented workaround for Playwright with Django tests.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+TIMEOUT_MS = 15_000
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _browser_settings(settings: SettingsWrapper) -> None:
+    """Serve the built stylesheet and scripts from the source tree, and hash demo passwords quickly.
+
+    The live server serves /static/ through the staticfiles finders, which know nothing of the hashed names
+    the manifest storage puts in pages (nor does that manifest exist before `collectstatic`), so here pages
+    link the built files by their plain names: the same bytes, always the current build. Every test creates
+    the twelve demo users afresh, and PBKDF2 for each would cost seconds per test.
+    """
+    settings.STORAGES = {
+        **django_settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", timezone_id="Europe/London")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def demo_org(transactional_db: None) -> None:
+    """The Kestrelmoor agencies, teams, twelve demo users and sharing agreements."""
+    from lantern.demo.generator import ensure_organisation
+
+    ensure_organisation()
+
+
+@pytest.fixture
+def demo_password() -> str:
+    return django_settings.LANTERN_DEMO_PASSWORD
+
+
+@dataclass(frozen=True)
+class Casework:
+    """Synthetic people and records made through the services, as the demo users would make them."""
+
+    alpha: Person  # a child recorded by sw1, with a shared (P) and a closed (C) record
+    bravo: Person  # a second child with the same family name, so a search finds two people
+    shared_record: AgencyRecord
+    closed_record: AgencyRecord
+    break_glass: BreakGlass  # sw2 opened the closed record in an emergency; tm1 has to review it
+
+
+FAMILY_NAME = "Testperson"
+SHARED_TITLE = "Synthetic referral for browser tests"
+CLOSED_TITLE = "Synthetic closed note for browser tests"
+
+
+@pytest.fixture
+def casework(demo_org: None) -> Casework:
+    from lantern.access.services import break_glass_open
+    from lantern.accounts.models import User
+    from lantern.people.selectors import person_get, record_get
+    from lantern.people.services import person_create, record_create
+
+    sw1 = User.objects.get(username="sw1")
+    alpha = person_create(actor=sw1, kind="child", given_name="Alpha", family_name=FAMILY_NAME,
+                          date_of_birth=dt.date(2012, 3, 4))
+    bravo = person_create(actor=sw1, kind="child", given_name="Bravo", family_name=FAMILY_NAME,
+                          date_of_birth=dt.date(2013, 5, 6))
+    shared = record_create(actor=sw1, person=alpha, category="agency_record", title=SHARED_TITLE,
+                           summary="Invented for an automated test.\nNo real person.", handling_code="P")
+    closed = record_create(actor=sw1, person=alpha, category="agency_record", title=CLOSED_TITLE,
+                           summary="Invented for an automated test; kept within the agency.", handling_code="C")
+    # Others looking at sw1's records fill "Who looked at my records" and the audit log.
+    person_get(actor=User.objects.get(username="cse1"), person_id=alpha.pk)
+    record_get(actor=User.objects.get(username="cse1"), record_id=shared.pk)
+    grant = break_glass_open(actor=User.objects.get(username="sw2"), target=closed,
+                             reason="Synthetic emergency: testing the break-glass review page.")
+    return Casework(alpha=alpha, bravo=bravo, shared_record=shared, closed_record=closed, break_glass=grant)
