@@ -11,6 +11,7 @@ from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -101,7 +102,12 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             user=user, name="Authenticator app", confirmed=False
         )
     form = forms.TwoFactorForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    allowed, throttle = device.verify_is_allowed()
+    if request.method == "POST" and form.is_valid() and not allowed:
+        locked_until = (throttle or {}).get("locked_until")
+        wait = max(1, int((locked_until - timezone.now()).total_seconds()) + 1) if locked_until else 1
+        form.add_error("token", f"Too many wrong codes: wait {wait} seconds, then enter the code your app shows")
+    elif request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"].strip()):
             if setting_up:
                 device.confirmed = True

@@ -1,0 +1,172 @@
+"""axe-core on every page of Lantern, each opened by a user who has a reason to be there."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from lantern.accounts.models import User
+from tests.browser.conftest import CLOSED_TITLE, FAMILY_NAME, SHARED_TITLE, Casework
+from tests.browser.helpers import assert_accessible, path_of, sign_in_to_home, submit, visit
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+MISSING = "00000000-0000-0000-0000-000000000000"
+
+
+@dataclass(frozen=True)
+class PageCase:
+    username: str
+    path: str  # may name {alpha}, {shared}, {closed} or {sw1_id}, filled in from the casework
+    heading: str
+    status: int = 200
+
+    def url(self, casework: Casework) -> str:
+        return self.path.format(
+            alpha=casework.alpha.pk,
+            shared=casework.shared_record.pk,
+            closed=casework.closed_record.pk,
+            sw1_id=User.objects.get(username="sw1").pk,
+        )
+
+
+PAGES: dict[str, PageCase] = {
+    "search-form": PageCase("sw1", "/people/", "Find a person"),
+    "search-results": PageCase("sw1", f"/people/?q={FAMILY_NAME}", "Find a person"),
+    "search-no-results": PageCase("sw1", "/people/?q=Nobody+Synthetic", "Find a person"),
+    "person-detail": PageCase("sw1", "/people/{alpha}/", f"Alpha {FAMILY_NAME}"),
+    "person-detail-shared": PageCase("cse1", "/people/{alpha}/", f"Alpha {FAMILY_NAME}"),
+    "person-edit": PageCase("sw1", "/people/{alpha}/edit/", f"Change Alpha {FAMILY_NAME}"),
+    "record-detail": PageCase("sw1", "/records/{shared}/", SHARED_TITLE),
+    "record-detail-closed": PageCase("sw1", "/records/{closed}/", CLOSED_TITLE),
+    "record-new": PageCase("sw1", "/people/{alpha}/records/new/", "Add a record"),
+    "record-edit": PageCase("sw1", "/records/{shared}/edit/", "Change record"),
+    "person-new": PageCase("sw1", "/people/new/", "Record a person"),
+    "overview-manager": PageCase("tm1", "/overview/", "Kestrelmoor overview"),
+    "overview-board": PageCase("board1", "/overview/", "Kestrelmoor overview"),
+    "audit-log": PageCase("ig1", "/audit/", "Audit log"),
+    "audit-log-filtered": PageCase("ig1", "/audit/?actor_username=cse1", "Audit log"),
+    "my-records": PageCase("sw1", "/audit/my-records/", "Who looked at my records"),
+    "users": PageCase("admin1", "/manage/users/", "Users"),
+    "user-new": PageCase("admin1", "/manage/users/new/", "Add a user"),
+    "user-edit": PageCase("admin1", "/manage/users/{sw1_id}/edit/", "Change sw1"),
+    "agreements": PageCase("sw1", "/access/agreements/", "Information-sharing agreements"),
+    "account": PageCase("sw1", "/account/", "Your account"),
+    "password-change": PageCase("sw1", "/account/password/", "Change your password"),
+    "two-factor-setup": PageCase("sw1", "/account/two-factor/", "Set up two-factor sign-in"),
+    "break-glass-review": PageCase("tm1", "/access/break-glass/review/", "Break-glass reviews"),
+    "not-found": PageCase("sw1", f"/people/{MISSING}/", "Page not found", status=404),
+    "forbidden": PageCase("youth1", "/overview/", "You cannot do this", status=403),
+}
+
+
+@pytest.mark.parametrize("case", PAGES.values(), ids=PAGES.keys())
+def test_page_is_accessible(page: Page, casework: Casework, demo_password: str, case: PageCase) -> None:
+    sign_in_to_home(page, case.username, demo_password)
+    response = visit(page, case.url(casework))
+    assert response.status == case.status
+    expect(page.get_by_role("heading", level=1)).to_have_text(case.heading)
+    assert_accessible(page)
+
+
+def test_search_finds_the_synthetic_people(page: Page, casework: Casework, demo_password: str) -> None:
+    sign_in_to_home(page, "sw1", demo_password)
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Find a person").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Find a person")
+    assert_accessible(page)
+
+    page.get_by_label("Name").fill(FAMILY_NAME)
+    submit(page, "Search")
+    expect(page.get_by_role("heading", level=2, name="2 people found")).to_be_visible()
+    results = page.get_by_role("table", name="2 people found")
+    expect(results.get_by_role("link")).to_have_text([f"Alpha {FAMILY_NAME}", f"Bravo {FAMILY_NAME}"])
+    assert_accessible(page)
+
+    results.get_by_role("link", name=f"Alpha {FAMILY_NAME}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Alpha {FAMILY_NAME}")
+    assert path_of(page) == f"/people/{casework.alpha.pk}/"
+    assert_accessible(page)
+
+    page.get_by_role("link", name=SHARED_TITLE).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(SHARED_TITLE)
+    assert_accessible(page)
+
+
+@dataclass(frozen=True)
+class FormCase:
+    username: str
+    path: str
+    button: str
+    errors: tuple[str, ...]  # the error summary's links, in order
+
+
+FORMS: dict[str, FormCase] = {
+    "person-new": FormCase("sw1", "/people/new/", "Save", ("Enter a given name", "Enter a family name")),
+    "record-new": FormCase(
+        "sw1", "/people/{alpha}/records/new/", "Save", ("Enter a title", "Enter a summary", "Select a handling code")
+    ),
+    "user-new": FormCase(
+        "admin1", "/manage/users/new/", "Save",
+        # The role list has no empty choice, so "Social worker" is sent, which needs a registration number.
+        ("Enter a username", "Select the user's agency", "Enter the Social Work England registration number",
+         "Enter a first password"),
+    ),
+    "password-change": FormCase(
+        "sw1", "/account/password/", "Change password",
+        ("This field is required.", "This field is required.", "This field is required."),
+    ),
+    "audit-search": FormCase("ig1", "/audit/?since=yesterday", "Search the log", ("Enter the start date as YYYY-MM-DD",)),
+}
+
+
+@pytest.mark.parametrize("case", FORMS.values(), ids=FORMS.keys())
+def test_form_error_state_is_accessible(page: Page, casework: Casework, demo_password: str, case: FormCase) -> None:
+    sign_in_to_home(page, case.username, demo_password)
+    visit(page, case.path.format(alpha=casework.alpha.pk))
+    assert_accessible(page)
+    response = submit(page, case.button)
+    assert response.status == 200
+
+    assert page.title().startswith("Error: "), page.title()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary.get_by_role("heading", level=2)).to_have_text("There is a problem")
+    expect(summary.get_by_role("link")).to_have_text(list(case.errors))
+    expect(summary).to_be_focused()
+    # Each error links to its field, which shows the same message and is described by it.
+    for link in summary.get_by_role("link").all():
+        href = link.get_attribute("href") or ""
+        assert href.startswith("#id_"), href
+        field_id = href.removeprefix("#")
+        expect(page.locator(f"#{field_id}-error")).to_contain_text(link.inner_text())
+        described_by = (page.locator(href).get_attribute("aria-describedby") or "").split()
+        assert f"{field_id}-error" in described_by, f"{href} is not described by its error"
+    assert_accessible(page)
+
+
+def test_refused_record_offers_break_glass(page: Page, casework: Casework, demo_password: str) -> None:
+    """Police can see the child but not social care's closed record: a 403 that offers break glass."""
+    sign_in_to_home(page, "cse1", demo_password)
+    response = visit(page, f"/records/{casework.closed_record.pk}/")
+    assert response.status == 403
+    expect(page.get_by_role("heading", level=1)).to_have_text("You cannot do this")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Open in an emergency (break glass)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Open a record in an emergency")
+    assert_accessible(page)
+
+    submit(page, "Open the record")
+    expect(page.locator(".govuk-error-summary").get_by_role("link")).to_have_text(
+        "Enter the reason you need emergency access"
+    )
+    assert_accessible(page)
+
+    page.get_by_label("Why do you need to open this record now?").fill(
+        "Synthetic emergency in a browser test: the child is missing tonight."
+    )
+    submit(page, "Open the record")
+    expect(page.get_by_role("heading", level=1)).to_have_text(CLOSED_TITLE)
+    expect(page.get_by_role("region", name="Important")).to_contain_text("Emergency access is open")
+    assert_accessible(page)
