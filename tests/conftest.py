@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from lantern.audit.models import AuditEvent  # noqa: TID251 - tests count audit rows directly
+from lantern.audit.models import AuditEvent
 
 
 @pytest.fixture

@@ -7,7 +7,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError as NinjaValidationError
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
 from lantern.access.policy import AccessDenied, NotVisible
@@ -56,13 +57,17 @@ def token_error(request: HttpRequest, exc: TokenError) -> HttpResponse:
 
 
 @api.exception_handler(AuthenticationError)
-def missing_token(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _detail(request, 401, "Send a bearer token: Authorization: Bearer <token> (see `lantern token`).",
-                   **{"WWW-Authenticate": "Bearer"})
+def missing_token(request: HttpRequest, _exc: AuthenticationError) -> HttpResponse:
+    return _detail(
+        request,
+        401,
+        "Send a bearer token: Authorization: Bearer <token> (see `lantern token`).",
+        **{"WWW-Authenticate": "Bearer"},
+    )
 
 
 @api.exception_handler(NotVisible)
-def not_visible(request: HttpRequest, exc: NotVisible) -> HttpResponse:
+def not_visible(request: HttpRequest, _exc: NotVisible) -> HttpResponse:
     return _detail(request, 404, "Not found.")
 
 

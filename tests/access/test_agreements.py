@@ -14,12 +14,15 @@ pytestmark = pytest.mark.django_db
 TODAY = dt.date.today()
 
 
-@pytest.mark.parametrize(("starts", "ends", "in_force"), [
-    (TODAY - dt.timedelta(days=10), None, True),
-    (TODAY, TODAY, True),
-    (TODAY + dt.timedelta(days=1), None, False),
-    (TODAY - dt.timedelta(days=10), TODAY - dt.timedelta(days=1), False),
-])
+@pytest.mark.parametrize(
+    ("starts", "ends", "in_force"),
+    [
+        (TODAY - dt.timedelta(days=10), None, True),
+        (TODAY, TODAY, True),
+        (TODAY + dt.timedelta(days=1), None, False),
+        (TODAY - dt.timedelta(days=10), TODAY - dt.timedelta(days=1), False),
+    ],
+)
 def test_agreement_dates(starts: dt.date, ends: dt.date | None, in_force: bool) -> None:
     home, other = AgencyFactory(code="ag-home"), AgencyFactory(code="ag-other")
     AgreementFactory(provider=other, recipient=home, starts_on=starts, ends_on=ends)

@@ -24,7 +24,7 @@ from lantern.access.roles import Role
 from lantern.accounts.enums import AgencyKind
 from lantern.accounts.models import Agency, User
 from lantern.accounts.services import token_create
-from lantern.audit.models import AuditEvent  # noqa: TID251 - the test counts audit rows
+from lantern.audit.models import AuditEvent
 from lantern.people.models import AgencyRecord, Allocation, Person
 from tests.factories import AgencyFactory, AgreementFactory, PersonFactory, RecordFactory, UserFactory
 
@@ -44,27 +44,35 @@ HOME_KIND = {
 
 # The (category, action) pairs this matrix drives over HTTP. Every pair the policy grants to anyone
 # must be here (checked below), so no permission exists that the matrix does not exercise.
-EXERCISED: frozenset[tuple[Category, Action]] = frozenset({
-    (Category.PERSON, Action.VIEW), (Category.PERSON, Action.SEARCH), (Category.PERSON, Action.CREATE),
-    (Category.PERSON, Action.UPDATE),
-    (Category.AGENCY_RECORD, Action.VIEW), (Category.AGENCY_RECORD, Action.CREATE),
-    (Category.AGENCY_RECORD, Action.UPDATE),
-    (Category.SEXUAL_HEALTH, Action.VIEW), (Category.SEXUAL_HEALTH, Action.CREATE),
-    (Category.SEXUAL_HEALTH, Action.UPDATE),
-    (Category.AUDIT_LOG, Action.VIEW), (Category.AUDIT_LOG, Action.SEARCH),
-    (Category.AGGREGATE, Action.VIEW),
-    (Category.USER_ACCOUNT, Action.VIEW), (Category.USER_ACCOUNT, Action.CREATE),
-    (Category.USER_ACCOUNT, Action.UPDATE),
-})
+EXERCISED: frozenset[tuple[Category, Action]] = frozenset(
+    {
+        (Category.PERSON, Action.VIEW),
+        (Category.PERSON, Action.SEARCH),
+        (Category.PERSON, Action.CREATE),
+        (Category.PERSON, Action.UPDATE),
+        (Category.AGENCY_RECORD, Action.VIEW),
+        (Category.AGENCY_RECORD, Action.CREATE),
+        (Category.AGENCY_RECORD, Action.UPDATE),
+        (Category.SEXUAL_HEALTH, Action.VIEW),
+        (Category.SEXUAL_HEALTH, Action.CREATE),
+        (Category.SEXUAL_HEALTH, Action.UPDATE),
+        (Category.AUDIT_LOG, Action.VIEW),
+        (Category.AUDIT_LOG, Action.SEARCH),
+        (Category.AGGREGATE, Action.VIEW),
+        (Category.USER_ACCOUNT, Action.VIEW),
+        (Category.USER_ACCOUNT, Action.CREATE),
+        (Category.USER_ACCOUNT, Action.UPDATE),
+    }
+)
 
 
 def expected(role: Role, category: Category, action: Action, facts: dict[Condition, bool] | None) -> bool:
     """The policy table read directly: a grant applies when all its conditions hold for the target.
     `facts=None` asks about the category as a whole (may the role do this to anything at all?)."""
     for grant in POLICY:
-        if role in grant.roles and grant.category == category and action in grant.actions:
-            if facts is None or all(facts[c] for c in grant.when):
-                return True
+        applies = role in grant.roles and grant.category == category and action in grant.actions
+        if applies and (facts is None or all(facts[c] for c in grant.when)):
+            return True
     return False
 
 
@@ -110,8 +118,12 @@ def build_world(role: Role) -> World:
         )
         if allocated:
             Allocation.objects.create(person=person, user=user)
-        base = {"same_agency": owner_name == "home", "sharing_agreement": owner_name == "shared",
-                "allocated": allocated, "statutory_trigger": trigger}
+        base = {
+            "same_agency": owner_name == "home",
+            "sharing_agreement": owner_name == "shared",
+            "allocated": allocated,
+            "statutory_trigger": trigger,
+        }
         person_facts = no_facts(**base)
         world.people.append(Target(person, person_facts))
         if owner_name == "home" and not allocated and not trigger:
@@ -130,14 +142,18 @@ class Http:
         page = self.ui.get("/account/sign-in/")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
         assert token, "sign-in page has no CSRF token"
-        signed_in = self.ui.post("/account/sign-in/", data={
-            "csrfmiddlewaretoken": token.group(1), "username": user.username,
-            "password": settings.LANTERN_DEMO_PASSWORD, "next": "/",
-        })
+        signed_in = self.ui.post(
+            "/account/sign-in/",
+            data={
+                "csrfmiddlewaretoken": token.group(1),
+                "username": user.username,
+                "password": settings.LANTERN_DEMO_PASSWORD,
+                "next": "/",
+            },
+        )
         assert signed_in.status_code == 302, signed_in.text[:500]
         key = token_create(user=user, issued_by="test").key
-        self.api = httpx.Client(base_url=f"{base_url}/api/v1", timeout=30,
-                                headers={"Authorization": f"Bearer {key}"})
+        self.api = httpx.Client(base_url=f"{base_url}/api/v1", timeout=30, headers={"Authorization": f"Bearer {key}"})
 
     def post(self, path: str, data: dict[str, Any]) -> httpx.Response:
         return self.ui.post(path, data={"csrfmiddlewaretoken": self.ui.cookies["csrftoken"], **data})
@@ -172,8 +188,13 @@ class Checker:
 
 
 def person_form(person: Person) -> dict[str, str]:
-    return {"kind": person.kind, "given_name": person.given_name, "family_name": person.family_name,
-            "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else "", "sex": person.sex}
+    return {
+        "kind": person.kind,
+        "given_name": person.given_name,
+        "family_name": person.family_name,
+        "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else "",
+        "sex": person.sex,
+    }
 
 
 def run_matrix(world: World, http: Http) -> Checker:
@@ -190,48 +211,68 @@ def run_matrix(world: World, http: Http) -> Checker:
                 check(f"UI view {person.family_name}", lambda p=person: http.ui.get(f"/people/{p.pk}/"), want)
                 check(f"API view {person.family_name}", lambda p=person: http.api.get(f"/people/{p.pk}"), want)
             else:
-                check(f"UI update {person.family_name}",
-                      lambda p=person: http.post(f"/people/{p.pk}/edit/", person_form(p)), want)
-                check(f"API update {person.family_name}",
-                      lambda p=person: http.api.patch(f"/people/{p.pk}", json={"kind": p.kind}),
-                      status_for(allowed, visible, 200))
+                check(
+                    f"UI update {person.family_name}",
+                    lambda p=person: http.post(f"/people/{p.pk}/edit/", person_form(p)),
+                    want,
+                )
+                check(
+                    f"API update {person.family_name}",
+                    lambda p=person: http.api.patch(f"/people/{p.pk}", json={"kind": p.kind}),
+                    status_for(allowed, visible, 200),
+                )
         can_search = expected(role, Category.PERSON, Action.SEARCH, None)
         found_expected = expected(role, Category.PERSON, Action.SEARCH, facts)
-        ui = check(f"UI search {person.family_name}",
-                   lambda p=person: http.ui.get("/people/", params={"q": p.family_name}),
-                   200 if can_search else 403)
-        api = check(f"API search {person.family_name}",
-                    lambda p=person: http.api.get("/people/search", params={"q": p.family_name}),
-                    200 if can_search else 403)
+        ui = check(
+            f"UI search {person.family_name}",
+            lambda p=person: http.ui.get("/people/", params={"q": p.family_name}),
+            200 if can_search else 403,
+        )
+        api = check(
+            f"API search {person.family_name}",
+            lambda p=person: http.api.get("/people/search", params={"q": p.family_name}),
+            200 if can_search else 403,
+        )
         if can_search:
             in_ui = str(person.pk) in ui.text
             in_api = api.status_code == 200 and any(i["id"] == str(person.pk) for i in api.json()["items"])
             if (in_ui, in_api) != (found_expected, found_expected):
-                checker.failures.append(f"search {person.family_name}: found UI={in_ui} API={in_api}, "
-                                        f"expected {found_expected}")
+                checker.failures.append(
+                    f"search {person.family_name}: found UI={in_ui} API={in_api}, expected {found_expected}"
+                )
 
     for target in world.records:
         record, facts = target.obj, target.facts
         category = Category(record.category)
         visible = expected(role, category, Action.VIEW, facts) or expected(
-            role, Category.PERSON, Action.VIEW, target.parent_facts)
+            role, Category.PERSON, Action.VIEW, target.parent_facts
+        )
         label = f"{record.category}/{record.handling_code} of {record.person.family_name}"
         view_ok = expected(role, category, Action.VIEW, facts)
         check(f"UI view {label}", lambda r=record: http.ui.get(f"/records/{r.pk}/"), status_for(view_ok, visible, 200))
         check(f"API view {label}", lambda r=record: http.api.get(f"/records/{r.pk}"), status_for(view_ok, visible, 200))
         update_ok = expected(role, category, Action.UPDATE, facts)
         form = {"title": record.title, "summary": record.summary, "handling_code": record.handling_code}
-        check(f"UI update {label}", lambda r=record, f=form: http.post(f"/records/{r.pk}/edit/", f),
-              status_for(update_ok, visible, 302))
-        check(f"API update {label}", lambda r=record: http.api.patch(f"/records/{r.pk}", json={"title": r.title}),
-              status_for(update_ok, visible, 200))
+        check(
+            f"UI update {label}",
+            lambda r=record, f=form: http.post(f"/records/{r.pk}/edit/", f),
+            status_for(update_ok, visible, 302),
+        )
+        check(
+            f"API update {label}",
+            lambda r=record: http.api.patch(f"/records/{r.pk}", json={"title": r.title}),
+            status_for(update_ok, visible, 200),
+        )
 
     # Creates: the new row would belong to the user's own agency.
     draft = no_facts(same_agency=True)
     allowed = expected(role, Category.PERSON, Action.CREATE, draft)
     new_person = {"kind": "child", "given_name": "Test", "family_name": f"New{role.value}", "sex": "F"}
-    check("UI create person", lambda: http.post("/people/new/", {**new_person, "date_of_birth": ""}),
-          302 if allowed else 403)
+    check(
+        "UI create person",
+        lambda: http.post("/people/new/", {**new_person, "date_of_birth": ""}),
+        302 if allowed else 403,
+    )
     check("API create person", lambda: http.api.post("/people", json=new_person), 201 if allowed else 403)
     home_person = world.home_person
     assert home_person is not None
@@ -239,14 +280,22 @@ def run_matrix(world: World, http: Http) -> Checker:
     for category in (Category.AGENCY_RECORD, Category.SEXUAL_HEALTH):
         allowed = expected(role, category, Action.CREATE, draft)
         body = {"category": category.value, "title": "New record", "summary": "Synthetic.", "handling_code": "P"}
-        check(f"UI create {category}", lambda b=body: http.post(f"/people/{home_person.pk}/records/new/", b),
-              status_for(allowed, parent_visible, 302))
-        check(f"API create {category}", lambda b=body: http.api.post(f"/people/{home_person.pk}/records", json=b),
-              status_for(allowed, parent_visible, 201))
+        check(
+            f"UI create {category}",
+            lambda b=body: http.post(f"/people/{home_person.pk}/records/new/", b),
+            status_for(allowed, parent_visible, 302),
+        )
+        check(
+            f"API create {category}",
+            lambda b=body: http.api.post(f"/people/{home_person.pk}/records", json=b),
+            status_for(allowed, parent_visible, 201),
+        )
 
     # Category-wide pages: the audit log, aggregates, user accounts.
-    for action, ui_path, api_path in ((Action.SEARCH, "/audit/", "/audit/events"),
-                                      (Action.VIEW, "/audit/my-records/", "/audit/my-records")):
+    for action, ui_path, api_path in (
+        (Action.SEARCH, "/audit/", "/audit/events"),
+        (Action.VIEW, "/audit/my-records/", "/audit/my-records"),
+    ):
         allowed = expected(role, Category.AUDIT_LOG, action, None)
         check(f"UI audit {action}", lambda p=ui_path: http.ui.get(p), 200 if allowed else 403)
         check(f"API audit {action}", lambda p=api_path: http.api.get(p), 200 if allowed else 403)
@@ -257,8 +306,13 @@ def run_matrix(world: World, http: Http) -> Checker:
     check("UI users", lambda: http.ui.get("/manage/users/"), 200 if allowed else 403)
     check("API users", lambda: http.api.get("/users"), 200 if allowed else 403)
     allowed = expected(role, Category.USER_ACCOUNT, Action.CREATE, no_facts(same_agency=True))
-    account = {"username": f"new-{role.value}".replace("_", "-"), "agency": world.home.pk, "role": "youth_worker",
-               "password": "a-long-synthetic-passphrase-42", "is_active": "on"}
+    account = {
+        "username": f"new-{role.value}".replace("_", "-"),
+        "agency": world.home.pk,
+        "role": "youth_worker",
+        "password": "a-long-synthetic-passphrase-42",
+        "is_active": "on",
+    }
     check("UI create user", lambda: http.post("/manage/users/new/", account), 302 if allowed else 403)
     staff = world.staff
     assert staff is not None
@@ -284,6 +338,7 @@ def test_access_matrix(role: Role, live_server: Any) -> None:
         http.close()
     assert checker.requests > 250
     assert not checker.failures, f"{len(checker.failures)} of {checker.requests} requests wrong:\n" + "\n".join(
-        checker.failures[:60])
+        checker.failures[:60]
+    )
     # Nothing the matrix did may have changed what it was checking.
     assert AgencyRecord.objects.filter(person__in=[t.obj for t in world.people]).count() >= len(world.records)

@@ -52,11 +52,10 @@ def test_every_api_operation_declares_what_it_guards() -> None:
 
 def test_api_routes_are_only_operations_and_the_schema() -> None:
     names = {pattern.name for _, pattern in walk(api.urls[0])}
-    assert SCHEMA_VIEWS <= names
+    assert names >= SCHEMA_VIEWS
 
 
 def test_pages_showing_people_declare_personal_data() -> None:
     from lantern.people import views
 
-    assert declared_categories(views.person_detail) == {
-        Category.PERSON, Category.AGENCY_RECORD, Category.SEXUAL_HEALTH}
+    assert declared_categories(views.person_detail) == {Category.PERSON, Category.AGENCY_RECORD, Category.SEXUAL_HEALTH}

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from lantern.accounts.models import ApiToken
 from lantern.accounts.services import token_create
-from lantern.audit.models import AuditEvent  # noqa: TID251 - the test inspects audit rows
+from lantern.audit.models import AuditEvent
 from lantern.people.models import Person
 from tests.factories import UserFactory
 
@@ -34,8 +34,9 @@ def sign_in(base: str, username: str, password: str) -> httpx.Response:
     with httpx.Client(base_url=base) as client:
         page = client.get("/account/sign-in/")
         token = page.text.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
-        return client.post("/account/sign-in/", data={"csrfmiddlewaretoken": token, "username": username,
-                                                       "password": password})
+        return client.post(
+            "/account/sign-in/", data={"csrfmiddlewaretoken": token, "username": username, "password": password}
+        )
 
 
 @pytest.mark.parametrize("username", ["bad-sw", "nobody-here"], ids=["wrong password", "unknown user"])
@@ -89,10 +90,13 @@ def test_expired_token(live_server: Any) -> None:
     assert table_counts() == counts
 
 
-@pytest.mark.parametrize(("token", "message"), [
-    (None, "Send a bearer token"),
-    ("ltn_made-up", "The token is not recognised."),
-])
+@pytest.mark.parametrize(
+    ("token", "message"),
+    [
+        (None, "Send a bearer token"),
+        ("ltn_made-up", "The token is not recognised."),
+    ],
+)
 def test_missing_or_unknown_token(live_server: Any, token: str | None, message: str) -> None:
     with api(live_server.url, token) as client:
         response = client.get("/people/search", params={"q": "smith"})
@@ -105,8 +109,9 @@ def test_malformed_json(live_server: Any) -> None:
     key = token_create(user=user, issued_by="test").key
     before, counts = last_seq(), table_counts()
     with api(live_server.url, key) as client:
-        response = client.post("/people", content=b'{"kind": "child", "given_name": ',
-                               headers={"Content-Type": "application/json"})
+        response = client.post(
+            "/people", content=b'{"kind": "child", "given_name": ', headers={"Content-Type": "application/json"}
+        )
     assert response.status_code == 400
     assert response.json() == {"detail": "The request body is not valid JSON. Check quotes, commas and brackets."}
     assert table_counts() == counts

@@ -10,7 +10,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lantern.accounts.middleware import LAST_SEEN
-from lantern.audit.models import AuditEvent  # noqa: TID251 - the test inspects audit rows
+from lantern.audit.models import AuditEvent
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,8 +64,9 @@ def test_two_factor_required_outside_demo_mode(settings) -> None:
     assert "Too many wrong codes: wait" in throttled.content.decode()
     device.refresh_from_db()
     device.throttle_reset()  # as if the wait had passed
-    right = client.post("/account/two-factor/?next=/people/", {"token": f"{totp(device.bin_key):06d}",
-                                                               "next": "/people/"})
+    right = client.post(
+        "/account/two-factor/?next=/people/", {"token": f"{totp(device.bin_key):06d}", "next": "/people/"}
+    )
     assert right.status_code == 302
     assert right["Location"] == "/people/"
     device.refresh_from_db()

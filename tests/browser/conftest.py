@@ -6,10 +6,8 @@ Never run `playwright install`: the tests use the system chromium at /usr/bin/ch
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pytest
@@ -20,8 +18,7 @@ if TYPE_CHECKING:
     from pytest_django.fixtures import SettingsWrapper
     from pytest_django.live_server_helper import LiveServer
 
-    from lantern.access.models import BreakGlass
-    from lantern.people.models import AgencyRecord, Person
+    from tests.browser.casework import Casework
 
 # Playwright's sync API runs an asyncio event loop in this thread, and Django refuses ORM calls from a thread
 # with a running loop unless told otherwise: the documented workaround for Playwright with Django tests.
@@ -85,41 +82,9 @@ def demo_password() -> str:
     return django_settings.LANTERN_DEMO_PASSWORD
 
 
-@dataclass(frozen=True)
-class Casework:
-    """Synthetic people and records made through the services, as the demo users would make them."""
-
-    alpha: Person  # a child recorded by sw1, with a shared (P) and a closed (C) record
-    bravo: Person  # a second child with the same family name, so a search finds two people
-    shared_record: AgencyRecord
-    closed_record: AgencyRecord
-    break_glass: BreakGlass  # sw2 opened the closed record in an emergency; tm1 has to review it
-
-
-FAMILY_NAME = "Testperson"
-SHARED_TITLE = "Synthetic referral for browser tests"
-CLOSED_TITLE = "Synthetic closed note for browser tests"
-
-
 @pytest.fixture
 def casework(demo_org: None) -> Casework:
-    from lantern.access.services import break_glass_open
-    from lantern.accounts.models import User
-    from lantern.people.selectors import person_get, record_get
-    from lantern.people.services import person_create, record_create
+    """Two synthetic children, a shared and a closed record, others' looks at them, and a break glass."""
+    from tests.browser.casework import make_casework
 
-    sw1 = User.objects.get(username="sw1")
-    alpha = person_create(actor=sw1, kind="child", given_name="Alpha", family_name=FAMILY_NAME,
-                          date_of_birth=dt.date(2012, 3, 4))
-    bravo = person_create(actor=sw1, kind="child", given_name="Bravo", family_name=FAMILY_NAME,
-                          date_of_birth=dt.date(2013, 5, 6))
-    shared = record_create(actor=sw1, person=alpha, category="agency_record", title=SHARED_TITLE,
-                           summary="Invented for an automated test.\nNo real person.", handling_code="P")
-    closed = record_create(actor=sw1, person=alpha, category="agency_record", title=CLOSED_TITLE,
-                           summary="Invented for an automated test; kept within the agency.", handling_code="C")
-    # Others looking at sw1's records fill "Who looked at my records" and the audit log.
-    person_get(actor=User.objects.get(username="cse1"), person_id=alpha.pk)
-    record_get(actor=User.objects.get(username="cse1"), record_id=shared.pk)
-    grant = break_glass_open(actor=User.objects.get(username="sw2"), target=closed,
-                             reason="Synthetic emergency: testing the break-glass review page.")
-    return Casework(alpha=alpha, bravo=bravo, shared_record=shared, closed_record=closed, break_glass=grant)
+    return make_casework()

@@ -56,13 +56,17 @@ def sign_in(page: Page, username: str, password: str) -> Response:
     return fill_sign_in_form(page, username, password)
 
 
-def sign_in_to_home(page: Page, username: str, password: str) -> None:
-    """Sign in, check the home page came up and is accessible."""
-    response = sign_in(page, username, password)
-    assert response.status == 200, f"signing in as {username} answered {response.status}"
+def expect_home_page(page: Page, response: Response) -> None:
+    """Signing in led to the home page, which is accessible."""
+    assert response.status == 200, f"signing in answered {response.status} at {page.url}"
     assert path_of(page) == "/"
     expect(page.get_by_role("heading", level=1)).to_have_text("What you can do")
     assert_accessible(page)
+
+
+def sign_in_to_home(page: Page, username: str, password: str) -> None:
+    """Sign in through the form and check the home page came up and is accessible."""
+    expect_home_page(page, sign_in(page, username, password))
 
 
 def sign_out(page: Page) -> None:
@@ -74,4 +78,3 @@ def sign_out(page: Page) -> None:
     expect(page.get_by_role("alert")).to_contain_text("You have signed out.")
     expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
     assert_accessible(page)
-

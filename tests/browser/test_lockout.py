@@ -18,7 +18,7 @@ from tests.browser.helpers import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-WRONG_PASSWORD = "not-the-password"  # noqa: S105 - deliberately wrong
+WRONG_PASSWORD = "not-the-password"
 
 
 def expect_lockout_page(page: Page) -> None:

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from lantern.accounts.models import User
-from tests.browser.conftest import CLOSED_TITLE, FAMILY_NAME, SHARED_TITLE, Casework
+from tests.browser.casework import BREAK_GLASS_REASON, CLOSED_TITLE, FAMILY_NAME, SHARED_TITLE, Casework
 from tests.browser.helpers import assert_accessible, path_of, sign_in_to_home, submit, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,6 +22,7 @@ class PageCase:
     path: str  # may name {alpha}, {shared}, {closed} or {sw1_id}, filled in from the casework
     heading: str
     status: int = 200
+    shows: tuple[str, ...] = ()  # text the main content must hold, so axe checks a page with data in it
 
     def url(self, casework: Casework) -> str:
         return self.path.format(
@@ -34,29 +35,38 @@ class PageCase:
 
 PAGES: dict[str, PageCase] = {
     "search-form": PageCase("sw1", "/people/", "Find a person"),
-    "search-results": PageCase("sw1", f"/people/?q={FAMILY_NAME}", "Find a person"),
-    "search-no-results": PageCase("sw1", "/people/?q=Nobody+Synthetic", "Find a person"),
-    "person-detail": PageCase("sw1", "/people/{alpha}/", f"Alpha {FAMILY_NAME}"),
-    "person-detail-shared": PageCase("cse1", "/people/{alpha}/", f"Alpha {FAMILY_NAME}"),
+    "search-results": PageCase(
+        "sw1", f"/people/?q={FAMILY_NAME}", "Find a person", shows=("2 people found", f"Bravo {FAMILY_NAME}")
+    ),
+    "search-no-results": PageCase("sw1", "/people/?q=Nobody+Synthetic", "Find a person", shows=("0 people found",)),
+    "person-detail": PageCase("sw1", "/people/{alpha}/", f"Alpha {FAMILY_NAME}", shows=(SHARED_TITLE, CLOSED_TITLE)),
+    "person-detail-shared": PageCase("cse1", "/people/{alpha}/", f"Alpha {FAMILY_NAME}", shows=(SHARED_TITLE,)),
     "person-edit": PageCase("sw1", "/people/{alpha}/edit/", f"Change Alpha {FAMILY_NAME}"),
-    "record-detail": PageCase("sw1", "/records/{shared}/", SHARED_TITLE),
+    "record-detail": PageCase("sw1", "/records/{shared}/", SHARED_TITLE, shows=("No real person.",)),
     "record-detail-closed": PageCase("sw1", "/records/{closed}/", CLOSED_TITLE),
     "record-new": PageCase("sw1", "/people/{alpha}/records/new/", "Add a record"),
     "record-edit": PageCase("sw1", "/records/{shared}/edit/", "Change record"),
     "person-new": PageCase("sw1", "/people/new/", "Record a person"),
-    "overview-manager": PageCase("tm1", "/overview/", "Kestrelmoor overview"),
+    "overview-manager": PageCase("tm1", "/overview/", "Kestrelmoor overview", shows=("Children and young people",)),
     "overview-board": PageCase("board1", "/overview/", "Kestrelmoor overview"),
-    "audit-log": PageCase("ig1", "/audit/", "Audit log"),
-    "audit-log-filtered": PageCase("ig1", "/audit/?actor_username=cse1", "Audit log"),
-    "my-records": PageCase("sw1", "/audit/my-records/", "Who looked at my records"),
-    "users": PageCase("admin1", "/manage/users/", "Users"),
+    "audit-log": PageCase("ig1", "/audit/", "Audit log", shows=("break_glass", "sw2")),
+    "audit-log-filtered": PageCase("ig1", "/audit/?actor_username=cse1", "Audit log", shows=("cse1",)),
+    "my-records": PageCase("sw1", "/audit/my-records/", "Who looked at my records", shows=("cse1",)),
+    "users": PageCase("admin1", "/manage/users/", "Users", shows=("12 accounts", "analyst1")),
     "user-new": PageCase("admin1", "/manage/users/new/", "Add a user"),
     "user-edit": PageCase("admin1", "/manage/users/{sw1_id}/edit/", "Change sw1"),
-    "agreements": PageCase("sw1", "/access/agreements/", "Information-sharing agreements"),
+    "agreements": PageCase(
+        "sw1", "/access/agreements/", "Information-sharing agreements", shows=("Kestrelmoor Police CSE Team",)
+    ),
     "account": PageCase("sw1", "/account/", "Your account"),
     "password-change": PageCase("sw1", "/account/password/", "Change your password"),
     "two-factor-setup": PageCase("sw1", "/account/two-factor/", "Set up two-factor sign-in"),
-    "break-glass-review": PageCase("tm1", "/access/break-glass/review/", "Break-glass reviews"),
+    "break-glass-review": PageCase(
+        "tm1",
+        "/access/break-glass/review/",
+        "Break-glass reviews",
+        shows=("Waiting for your review (1)", BREAK_GLASS_REASON),
+    ),
     "not-found": PageCase("sw1", f"/people/{MISSING}/", "Page not found", status=404),
     "forbidden": PageCase("youth1", "/overview/", "You cannot do this", status=403),
 }
@@ -68,6 +78,8 @@ def test_page_is_accessible(page: Page, casework: Casework, demo_password: str, 
     response = visit(page, case.url(casework))
     assert response.status == case.status
     expect(page.get_by_role("heading", level=1)).to_have_text(case.heading)
+    for text in case.shows:
+        expect(page.get_by_role("main")).to_contain_text(text)
     assert_accessible(page)
 
 
@@ -99,25 +111,44 @@ class FormCase:
     username: str
     path: str
     button: str
-    errors: tuple[str, ...]  # the error summary's links, in order
+    errors: dict[str, str | None]  # field id -> the error summary's message for it (None: any), in order
 
 
 FORMS: dict[str, FormCase] = {
-    "person-new": FormCase("sw1", "/people/new/", "Save", ("Enter a given name", "Enter a family name")),
+    "person-new": FormCase(
+        "sw1", "/people/new/", "Save", {"id_given_name": "Enter a given name", "id_family_name": "Enter a family name"}
+    ),
     "record-new": FormCase(
-        "sw1", "/people/{alpha}/records/new/", "Save", ("Enter a title", "Enter a summary", "Select a handling code")
+        "sw1",
+        "/people/{alpha}/records/new/",
+        "Save",
+        {
+            "id_title": "Enter a title",
+            "id_summary": "Enter a summary",
+            "id_handling_code": "Select a handling code",
+        },
     ),
     "user-new": FormCase(
-        "admin1", "/manage/users/new/", "Save",
+        "admin1",
+        "/manage/users/new/",
+        "Save",
         # The role list has no empty choice, so "Social worker" is sent, which needs a registration number.
-        ("Enter a username", "Select the user's agency", "Enter the Social Work England registration number",
-         "Enter a first password"),
+        {
+            "id_username": "Enter a username",
+            "id_agency": "Select the user's agency",
+            "id_swe_registration": "Enter the Social Work England registration number",
+            "id_password": "Enter a first password",
+        },
     ),
     "password-change": FormCase(
-        "sw1", "/account/password/", "Change password",
-        ("This field is required.", "This field is required.", "This field is required."),
+        "sw1",
+        "/account/password/",
+        "Change password",
+        {"id_old_password": None, "id_new_password1": None, "id_new_password2": None},
     ),
-    "audit-search": FormCase("ig1", "/audit/?since=yesterday", "Search the log", ("Enter the start date as YYYY-MM-DD",)),
+    "audit-search": FormCase(
+        "ig1", "/audit/?since=yesterday", "Search the log", {"id_since": "Enter the start date as YYYY-MM-DD"}
+    ),
 }
 
 
@@ -132,16 +163,18 @@ def test_form_error_state_is_accessible(page: Page, casework: Casework, demo_pas
     assert page.title().startswith("Error: "), page.title()
     summary = page.locator(".govuk-error-summary")
     expect(summary.get_by_role("heading", level=2)).to_have_text("There is a problem")
-    expect(summary.get_by_role("link")).to_have_text(list(case.errors))
+    links = summary.get_by_role("link")
+    expect(links).to_have_count(len(case.errors))
+    assert [link.get_attribute("href") for link in links.all()] == [f"#{field}" for field in case.errors]
+    for link, message in zip(links.all(), case.errors.values(), strict=True):
+        if message is not None:
+            expect(link).to_have_text(message)
     expect(summary).to_be_focused()
-    # Each error links to its field, which shows the same message and is described by it.
-    for link in summary.get_by_role("link").all():
-        href = link.get_attribute("href") or ""
-        assert href.startswith("#id_"), href
-        field_id = href.removeprefix("#")
+    # Each field shows its error next to it and is described by it.
+    for link, field_id in zip(links.all(), case.errors, strict=True):
         expect(page.locator(f"#{field_id}-error")).to_contain_text(link.inner_text())
-        described_by = (page.locator(href).get_attribute("aria-describedby") or "").split()
-        assert f"{field_id}-error" in described_by, f"{href} is not described by its error"
+        described_by = (page.locator(f"#{field_id}").get_attribute("aria-describedby") or "").split()
+        assert f"{field_id}-error" in described_by, f"#{field_id} is not described by its error"
     assert_accessible(page)
 
 

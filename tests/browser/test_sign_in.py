@@ -12,8 +12,9 @@ from lantern.web.navigation import NAVIGATION
 from tests.browser.helpers import (
     SIGN_IN_PATH,
     assert_accessible,
+    expect_home_page,
+    fill_sign_in_form,
     path_of,
-    sign_in_to_home,
     sign_out,
     submit,
     visit,
@@ -21,7 +22,7 @@ from tests.browser.helpers import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# (username, agency code, role): the twelve demo users as the README promises them.
+# (username, agency code, role): the twelve demo users, stated here independently of the generator.
 DEMO_USERS = [
     ("sw1", "csc", Role.SOCIAL_WORKER),
     ("sw2", "csc", Role.SOCIAL_WORKER),
@@ -74,9 +75,10 @@ def test_demo_user_signs_in_sees_their_home_page_and_signs_out(
     user = User.objects.select_related("agency").get(username=username)
     assert (user.agency.code, role_of(user)) == (agency_code, role)
 
+    # The home page asks for a sign-in first, and comes back after it.
     visit(page, "/")
     assert path_of(page) == f"{SIGN_IN_PATH}?next=/", "the home page needs a signed-in user"
-    sign_in_to_home(page, username, demo_password)
+    expect_home_page(page, fill_sign_in_form(page, username, demo_password))
 
     # The home page is made for this user's role and agency.
     expect(page.get_by_role("main").locator(".govuk-caption-l")).to_have_text(f"{role.label} · {user.agency.name}")

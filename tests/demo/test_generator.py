@@ -24,8 +24,10 @@ def people_for(seed: int) -> list[tuple[str, str, str, str]]:
     agencies = generator.ensure_organisation()
     fake = Faker("en_GB")
     fake.seed_instance(seed)
-    return [(str(p.id), p.given_name, p.family_name, str(p.date_of_birth))
-            for p in generator._people(random.Random(seed), fake, 1, agencies)]
+    return [
+        (str(p.id), p.given_name, p.family_name, str(p.date_of_birth))
+        for p in generator._people(random.Random(seed), fake, 1, agencies)
+    ]
 
 
 def test_same_seed_same_borough() -> None:
@@ -35,8 +37,7 @@ def test_same_seed_same_borough() -> None:
 
 def test_organisation_matches_the_design() -> None:
     generator.ensure_organisation()
-    assert set(Agency.objects.values_list("code", flat=True)) == {"csc", "police", "health", "school", "youth",
-                                                                 "board"}
+    assert set(Agency.objects.values_list("code", flat=True)) == {"csc", "police", "health", "school", "youth", "board"}
     expected = {(u.username, u.agency, u.role.value) for u in generator.DEMO_USERS}
     actual = set(User.objects.values_list("username", "agency__code", "role"))
     assert expected == actual

@@ -19,20 +19,29 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def production_env(tmp_path: Path, database_url: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("LANTERN_")}
-    env.update({
-        "LANTERN_HOME": str(tmp_path),
-        "LANTERN_DEMO_MODE": "0",
-        "LANTERN_SECRET_KEY": "prod-test-" + "k3y" * 20,
-        "LANTERN_ALLOWED_HOSTS": "127.0.0.1,lantern.kestrelmoor.example",
-        "LANTERN_BEHIND_PROXY": "1",
-        "DATABASE_URL": database_url,
-    })
+    env.update(
+        {
+            "LANTERN_HOME": str(tmp_path),
+            "LANTERN_DEMO_MODE": "0",
+            "LANTERN_SECRET_KEY": "prod-test-" + "k3y" * 20,
+            "LANTERN_ALLOWED_HOSTS": "127.0.0.1,lantern.kestrelmoor.example",
+            "LANTERN_BEHIND_PROXY": "1",
+            "DATABASE_URL": database_url,
+        }
+    )
     return env
 
 
 def lantern(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "lantern.cli", *args], env=env, cwd=ROOT,  # noqa: S603
-                          capture_output=True, text=True, check=False, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "lantern.cli", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
 
 
 def test_check_deploy_is_clean(tmp_path: Path) -> None:
@@ -57,7 +66,7 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def served(tmp_path: Path, django_db_setup: None, django_db_blocker) -> Iterator[str]:  # noqa: ARG001
+def served(tmp_path: Path, django_db_setup: None, django_db_blocker) -> Iterator[str]:
     """`lantern serve` on the test run's PostgreSQL database (or a fresh one when the run uses SQLite)."""
     if connection.vendor != "postgresql":
         pytest.skip("production mode runs on PostgreSQL; the PostgreSQL run covers it")
@@ -65,9 +74,13 @@ def served(tmp_path: Path, django_db_setup: None, django_db_blocker) -> Iterator
     url = f"postgres://{settings_dict['USER']}@{settings_dict['HOST']}:{settings_dict['PORT']}/{settings_dict['NAME']}"
     env = production_env(tmp_path, url)
     port = free_port()
-    process = subprocess.Popen(  # noqa: S603
+    process = subprocess.Popen(
         [sys.executable, "-m", "lantern.cli", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-        env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:

@@ -53,6 +53,9 @@ class BreakGlass(models.Model):
         ordering = ["-opened_at"]
         indexes = [models.Index(fields=["user", "object_type", "object_id", "expires_at"])]
 
+    def __str__(self) -> str:
+        return f"break glass by {self.user_id} on {self.object_type} {self.object_id}"
+
     @property
     def is_active(self) -> bool:
         return self.expires_at > timezone.now()

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar, runtime_checkable
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -22,6 +23,7 @@ from django.utils import timezone
 from lantern.access.models import BreakGlass
 from lantern.access.roles import PRACTITIONERS, QUALIFIED_PRACTITIONERS, Role
 from lantern.access.sharing import providers_for
+from lantern.audit.services import AuditAction, Outcome, audit_record
 
 if TYPE_CHECKING:
     from lantern.accounts.models import User
@@ -235,9 +237,9 @@ def _break_glass_q(user: User, model: type[models.Model], category: Category) ->
         return Q(pk__in=[])
     q = Q(pk__in=[])
     for object_type, path in getattr(model, "ACCESS_BREAK_GLASS", {}).items():
-        ids = BreakGlass.objects.filter(
-            user=user, object_type=object_type, expires_at__gt=timezone.now()
-        ).values_list("object_id", flat=True)
+        ids = BreakGlass.objects.filter(user=user, object_type=object_type, expires_at__gt=timezone.now()).values_list(
+            "object_id", flat=True
+        )
         q |= Q(**{f"{path}__in": list(ids)})
     return q
 
@@ -280,9 +282,7 @@ def _allows(user: User, action: Action, target: Any, category: Category) -> bool
     if isinstance(target, Category):
         return bool(grants_for(role, category, action))
     if isinstance(target, Draft):
-        return any(
-            all(_draft_fact(user, target, c) for c in g.when) for g in grants_for(role, category, action)
-        )
+        return any(all(_draft_fact(user, target, c) for c in g.when) for g in grants_for(role, category, action))
     model = type(target)
     q = _grants_q(user, model, action, break_glass=True)
     return bool(model._default_manager.filter(q, pk=target.pk).exists())
@@ -299,10 +299,10 @@ def _visible(user: User, target: Any) -> bool:
         return True
     if isinstance(target, Draft):
         return target.parent is None or can(user, Action.VIEW, target.parent)
-    parent_attr = getattr(target, "ACCESS_PARENT", None)
     if can(user, Action.VIEW, target):
         return True
-    return bool(parent_attr) and can(user, Action.VIEW, getattr(target, parent_attr))
+    parent_attr: str | None = getattr(target, "ACCESS_PARENT", None)
+    return parent_attr is not None and can(user, Action.VIEW, getattr(target, parent_attr))
 
 
 def explain_refusal(role: Role | None, category: Category, action: Action) -> str:
@@ -342,8 +342,6 @@ def require(user: User, action: Action | str, target: Any, *, purpose: str) -> N
     Successful reads and writes are audited by the selector or service that performs them, so that one
     request leaves one row. Call this before opening the write transaction, so a refusal is kept.
     """
-    from lantern.audit.services import AuditAction, Outcome, audit_record  # audit sits beside access
-
     decision = decide(user, action, target)
     if decision.allowed:
         return
@@ -362,15 +360,9 @@ def require(user: User, action: Action | str, target: Any, *, purpose: str) -> N
     raise AccessDenied(decision, category, Action(action), target)
 
 
-def require_row(
-    user: User, action: Action | str, queryset: models.QuerySet[_M], pk: object, *, purpose: str
-) -> _M:
+def require_row(user: User, action: Action | str, queryset: models.QuerySet[_M], pk: object, *, purpose: str) -> _M:
     """Fetch one row and require `action` on it. A missing row is refused and audited exactly as a row
     the user may not know exists, so the answer never tells the two apart."""
-    from django.core.exceptions import ValidationError
-
-    from lantern.audit.services import AuditAction, Outcome, audit_record
-
     try:
         row = queryset.filter(pk=pk).first()
     except (ValidationError, ValueError):

@@ -16,6 +16,7 @@ from lantern.access.policy import (
     BREAK_GLASS_ROLES,
     AccessDenied,
     Action,
+    Category,
     Decision,
     category_of,
     role_of,
@@ -64,15 +65,26 @@ def break_glass_open(*, actor: User, target: Any, reason: str) -> BreakGlass:
     return grant
 
 
+REVIEWER_ROLES = frozenset({Role.TEAM_MANAGER, Role.INFORMATION_GOVERNANCE})
+
+
 def break_glass_reviewable(*, actor: User) -> QuerySet[BreakGlass]:
     """Break-glass events the actor must review: their team members', or, for IG, those with no manager."""
-    events = BreakGlass.objects.select_related("user", "user__team", "reviewer")
     role = role_of(actor)
+    if role not in REVIEWER_ROLES:
+        audit_record(
+            actor=actor,
+            action=AuditAction.DENIED,
+            object_type="break_glass",
+            purpose="break-glass review",
+            outcome=Outcome.DENIED,
+        )
+        decision = Decision(allowed=False, reason="Only team managers and information governance review break glass.")
+        raise AccessDenied(decision, Category.PERSON, Action.VIEW)
+    events = BreakGlass.objects.select_related("user", "user__team", "reviewer")
     if role is Role.TEAM_MANAGER:
         return events.filter(user__team__manager=actor).exclude(user=actor)
-    if role is Role.INFORMATION_GOVERNANCE:
-        return events.filter(user__team__manager__isnull=True) | events.filter(user__team__isnull=True)
-    return events.none()
+    return events.filter(user__team__manager__isnull=True) | events.filter(user__team__isnull=True)
 
 
 def break_glass_review(*, actor: User, event_id: int, note: str) -> BreakGlass:

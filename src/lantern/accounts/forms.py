@@ -17,7 +17,7 @@ class SignInForm(GovukForm):
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "spellcheck": "false"})
 
 
@@ -34,7 +34,7 @@ class TwoFactorForm(GovukForm):
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.fields["token"].widget.attrs.update(
             {"autocomplete": "one-time-code", "inputmode": "numeric", "class": "govuk-input govuk-input--width-5"}
         )
@@ -51,7 +51,9 @@ class UserForm(GovukForm):
     team = forms.ModelChoiceField(queryset=Team.objects.select_related("agency"), required=False)
     role = forms.ChoiceField(choices=Role.choices, error_messages={"required": "Select the user's role"})
     swe_registration = forms.CharField(
-        label="Social Work England registration", max_length=20, required=False,
+        label="Social Work England registration",
+        max_length=20,
+        required=False,
         help_text="Required for registered social workers and team managers.",
     )
     is_active = forms.BooleanField(label="Account is active", required=False, initial=True)
@@ -68,7 +70,8 @@ class UserForm(GovukForm):
 
 class NewUserForm(UserForm):
     password = forms.CharField(
-        label="First password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        label="First password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="At least 12 characters. The user changes it after signing in.",
         error_messages={"required": "Enter a first password"},
     )

@@ -29,7 +29,7 @@ class IdleTimeoutMiddleware:
             last_seen = request.session.get(LAST_SEEN)
             limit = settings.LANTERN_IDLE_TIMEOUT_MINUTES * 60
             if last_seen is not None and now - float(last_seen) > limit:
-                sign_out_audit(user=user, reason="idle timeout")  # type: ignore[arg-type]
+                sign_out_audit(user=user, reason="idle timeout")
                 logout(request)
                 messages.info(
                     request,
@@ -55,7 +55,7 @@ class TwoFactorRequiredMiddleware:
             settings.LANTERN_REQUIRE_2FA
             and user.is_authenticated
             and not request.path.startswith(EXEMPT_PREFIXES)
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not user.is_verified()  # type: ignore[attr-defined]  # set by django-otp middleware
             and request.path not in {reverse(name) for name in self.ALLOWED_NAMES}
         ):
             return redirect(f"{reverse('accounts:two_factor')}?next={request.path}")

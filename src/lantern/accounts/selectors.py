@@ -11,8 +11,9 @@ from lantern.audit.services import AuditAction, Outcome, audit_record
 
 def user_list(*, actor: User) -> QuerySet[User]:
     require(actor, Action.VIEW, Category.USER_ACCOUNT, purpose="list users")
-    audit_record(actor=actor, action=AuditAction.VIEW, object_type="user", purpose="list users",
-                 outcome=Outcome.SUCCESS)
+    audit_record(
+        actor=actor, action=AuditAction.VIEW, object_type="user", purpose="list users", outcome=Outcome.SUCCESS
+    )
     return User.objects.select_related("agency", "team").order_by("agency__code", "username")
 
 

@@ -17,7 +17,7 @@ from lantern.access.policy import Action, Category, Draft, require
 from lantern.accounts.models import ApiToken, User
 from lantern.audit.services import AuditAction, Outcome, audit_record
 
-TOKEN_PREFIX = "ltn_"
+TOKEN_PREFIX = "ltn_"  # noqa: S105 - a public prefix that marks Lantern tokens, not a secret
 
 
 class TokenError(Exception):
@@ -103,8 +103,15 @@ def user_create(*, actor: User, **fields: Any) -> User:
     user.full_clean()
     with transaction.atomic():
         user.save(force_insert=True)
-        audit_record(actor=actor, action=AuditAction.CREATE, object_type="user", object_id=str(user.pk),
-                     purpose="create a user", outcome=Outcome.SUCCESS, detail={"username": user.username})
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            object_type="user",
+            object_id=str(user.pk),
+            purpose="create a user",
+            outcome=Outcome.SUCCESS,
+            detail={"username": user.username},
+        )
     return user
 
 
@@ -119,11 +126,24 @@ def user_update(*, actor: User, user: User, **fields: Any) -> User:
     user.full_clean()
     with transaction.atomic():
         user.save()
-        audit_record(actor=actor, action=AuditAction.UPDATE, object_type="user", object_id=str(user.pk),
-                     purpose="update a user", outcome=Outcome.SUCCESS, detail={"changed": changed})
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            object_type="user",
+            object_id=str(user.pk),
+            purpose="update a user",
+            outcome=Outcome.SUCCESS,
+            detail={"changed": changed},
+        )
     return user
 
 
 def password_changed(*, user: User) -> None:
-    audit_record(actor=user, action=AuditAction.UPDATE, object_type="user", object_id=str(user.pk),
-                 purpose="password change", outcome=Outcome.SUCCESS)
+    audit_record(
+        actor=user,
+        action=AuditAction.UPDATE,
+        object_type="user",
+        object_id=str(user.pk),
+        purpose="password change",
+        outcome=Outcome.SUCCESS,
+    )

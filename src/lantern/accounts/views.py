@@ -17,10 +17,11 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lantern.access.policy import Action, Category
+from lantern.access.policy import Action, Category, Draft, require
 from lantern.access.registry import guards, no_personal_data
 from lantern.accounts import forms, selectors, services
 from lantern.accounts.models import User
+from lantern.web.actor import signed_in_user
 from lantern.web.middleware import not_found_page
 
 
@@ -44,7 +45,6 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             login(request, user)
             return redirect(_safe_next(request))
         form.add_error(None, "Enter a correct username and password. Both are case-sensitive.")
-        form.error_anchor = "id_username"  # type: ignore[attr-defined]
     return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request)})
 
 
@@ -56,7 +56,7 @@ def _lockout_context() -> dict[str, object]:
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        services.sign_out_audit(user=request.user, reason="sign out")  # type: ignore[arg-type]
+        services.sign_out_audit(user=signed_in_user(request), reason="sign out")
     logout(request)
     messages.success(request, "You have signed out.")
     return redirect("accounts:login")
@@ -65,7 +65,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 @no_personal_data
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    has_device = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()  # type: ignore[misc]
+    has_device = TOTPDevice.objects.filter(user=signed_in_user(request), confirmed=True).exists()
     return render(request, "accounts/account.html", {"has_device": has_device})
 
 
@@ -125,18 +125,18 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 @guards(Category.USER_ACCOUNT)
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
-    users = selectors.user_list(actor=request.user)  # type: ignore[arg-type]
+    users = selectors.user_list(actor=signed_in_user(request))
     return render(request, "accounts/user_list.html", {"users": users})
 
 
 @guards(Category.USER_ACCOUNT)
 @login_required
 def user_create(request: HttpRequest) -> HttpResponse:
-    actor = request.user
-    selectors.user_list(actor=actor)  # type: ignore[arg-type]  # refuses before showing the form
+    actor = signed_in_user(request)
+    require(actor, Action.CREATE, Draft(Category.USER_ACCOUNT, actor.agency_id), purpose="create a user")
     form = forms.NewUserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = services.user_create(actor=actor, **form.cleaned_data)  # type: ignore[arg-type]
+        user = services.user_create(actor=actor, **form.cleaned_data)
         messages.success(request, f"User {user.username} created.")
         return redirect("accounts:user_list")
     return render(request, "accounts/user_form.html", {"form": form, "creating": True})
@@ -145,8 +145,8 @@ def user_create(request: HttpRequest) -> HttpResponse:
 @guards(Category.USER_ACCOUNT)
 @login_required
 def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
-    actor = request.user
-    user = selectors.user_get(actor=actor, user_id=user_id, action=Action.UPDATE)  # type: ignore[arg-type]
+    actor = signed_in_user(request)
+    user = selectors.user_get(actor=actor, user_id=user_id, action=Action.UPDATE)
     if user is None:
         return not_found_page(request)
     initial = {name: getattr(user, name) for name in services.USER_FIELDS} | {"username": user.username}
@@ -154,7 +154,7 @@ def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
     form.fields["username"].disabled = True
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k in services.USER_FIELDS}
-        services.user_update(actor=actor, user=user, **data)  # type: ignore[arg-type]
+        services.user_update(actor=actor, user=user, **data)
         messages.success(request, f"User {user.username} updated.")
         return redirect("accounts:user_list")
     return render(request, "accounts/user_form.html", {"form": form, "creating": False, "edited": user})

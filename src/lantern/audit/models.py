@@ -35,6 +35,9 @@ class AuditEvent(models.Model):
             models.Index(fields=["object_owner_id", "at"]),
         ]
 
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type} {self.object_id} by {self.actor_username}"
+
     ACCESS_CATEGORY = "audit_log"
     AUDIT_TYPE = "audit_event"
     ACCESS_FIELDS = {"record_owner": ("object_owner_id",)}
@@ -45,3 +48,6 @@ class AuditHead(models.Model):
 
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"audit head at #{self.seq}"

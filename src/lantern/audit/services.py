@@ -29,7 +29,7 @@ class AuditAction(StrEnum):
     LOGIN = "login"
     LOGOUT = "logout"
     DENIED = "denied"
-    TOKEN = "token"
+    TOKEN = "token"  # noqa: S105 - the audit action name, not a secret
 
 
 class Outcome(StrEnum):
@@ -148,8 +148,12 @@ def audit_verify(*, progress: Callable[[int], None] | None = None) -> tuple[int,
             progress(checked)
     head = AuditHead.objects.filter(pk=1).first()
     if head is not None and (head.seq, head.hash) != (expected_seq - 1, expected_prev):
-        return checked, ChainBreak(head.seq, None, f"the log ends at seq {expected_seq - 1} but its head records "
-                                   f"seq {head.seq}: rows were removed from the end")
+        return checked, ChainBreak(
+            head.seq,
+            None,
+            f"the log ends at seq {expected_seq - 1} but its head records "
+            f"seq {head.seq}: rows were removed from the end",
+        )
     return checked, None
 
 

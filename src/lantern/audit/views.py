@@ -10,6 +10,7 @@ from lantern.access.policy import Category
 from lantern.access.registry import guards
 from lantern.audit import selectors
 from lantern.audit.services import AuditAction
+from lantern.web.actor import signed_in_user
 from lantern.web.forms import GovukForm
 
 PAGE_SIZE = 50
@@ -20,10 +21,12 @@ class AuditSearchForm(GovukForm):
     actor_username = forms.CharField(label="Username", required=False)
     object_id = forms.CharField(label="Record reference", required=False)
     action = forms.ChoiceField(choices=[("", "Any action"), *[(a.value, a.value) for a in AuditAction]], required=False)
-    since = forms.DateField(label="From (YYYY-MM-DD)", required=False,
-                            error_messages={"invalid": "Enter the start date as YYYY-MM-DD"})
-    until = forms.DateField(label="To (YYYY-MM-DD)", required=False,
-                            error_messages={"invalid": "Enter the end date as YYYY-MM-DD"})
+    since = forms.DateField(
+        label="From (YYYY-MM-DD)", required=False, error_messages={"invalid": "Enter the start date as YYYY-MM-DD"}
+    )
+    until = forms.DateField(
+        label="To (YYYY-MM-DD)", required=False, error_messages={"invalid": "Enter the end date as YYYY-MM-DD"}
+    )
 
 
 @guards(Category.AUDIT_LOG)
@@ -31,7 +34,7 @@ class AuditSearchForm(GovukForm):
 def audit_search(request: HttpRequest) -> HttpResponse:
     form = AuditSearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    events = selectors.audit_search(actor=request.user, **filters)  # type: ignore[arg-type]
+    events = selectors.audit_search(actor=signed_in_user(request), **filters)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -41,6 +44,6 @@ def audit_search(request: HttpRequest) -> HttpResponse:
 @guards(Category.AUDIT_LOG)
 @login_required
 def my_records(request: HttpRequest) -> HttpResponse:
-    events = selectors.audit_of_my_records(actor=request.user)  # type: ignore[arg-type]
+    events = selectors.audit_of_my_records(actor=signed_in_user(request))
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "audit/my_records.html", {"page": page})

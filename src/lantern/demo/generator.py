@@ -91,16 +91,38 @@ NOT_SHARED = {("health", "school"), ("health", "youth"), ("school", "youth")}
 HEALTH_DETAIL_RECIPIENTS = ("csc", "police")
 
 RECORD_TITLES: dict[str, tuple[str, ...]] = {
-    "csc": ("Contact from a partner agency", "Referral for assessment", "Missing episode notification",
-            "Return home interview", "Child and family assessment note"),
-    "police": ("Missing person report", "Found in the company of an older male", "Vehicle stop",
-               "Intelligence about a house party", "Child abduction warning notice considered"),
-    "health": ("Clinic attendance", "Emergency contraception request", "Outreach contact",
-               "Concern raised by a school nurse"),
-    "school": ("Persistent absence", "Seen being collected by car at the gates", "Change in behaviour",
-               "New phone and gifts noticed"),
-    "youth": ("Seen at the bus station late at night", "Disclosure of an older boyfriend",
-              "Detached session contact", "Concern about a takeaway venue"),
+    "csc": (
+        "Contact from a partner agency",
+        "Referral for assessment",
+        "Missing episode notification",
+        "Return home interview",
+        "Child and family assessment note",
+    ),
+    "police": (
+        "Missing person report",
+        "Found in the company of an older male",
+        "Vehicle stop",
+        "Intelligence about a house party",
+        "Child abduction warning notice considered",
+    ),
+    "health": (
+        "Clinic attendance",
+        "Emergency contraception request",
+        "Outreach contact",
+        "Concern raised by a school nurse",
+    ),
+    "school": (
+        "Persistent absence",
+        "Seen being collected by car at the gates",
+        "Change in behaviour",
+        "New phone and gifts noticed",
+    ),
+    "youth": (
+        "Seen at the bus station late at night",
+        "Disclosure of an older boyfriend",
+        "Detached session contact",
+        "Concern about a takeaway venue",
+    ),
 }
 SEXUAL_HEALTH_TITLES = ("STI screening result", "Pregnancy test", "Repeat emergency contraception")
 
@@ -144,7 +166,8 @@ def ensure_organisation() -> dict[str, Agency]:
                 "last_name": spec.last_name,
                 "email": f"{spec.username}@kestrelmoor.example",
                 "swe_registration": f"SW{zlib.crc32(spec.username.encode()) % 10**6:06d}"
-                if spec.role in {Role.SOCIAL_WORKER, Role.TEAM_MANAGER} else "",
+                if spec.role in {Role.SOCIAL_WORKER, Role.TEAM_MANAGER}
+                else "",
                 "is_active": True,
             },
         )
@@ -182,9 +205,21 @@ def _ensure_agreements(agencies: dict[str, Agency]) -> None:
 
 
 def _people(rng: random.Random, fake: Faker, scale: int, agencies: dict[str, Agency]) -> Iterator[Person]:
-    creators = {code: User.objects.filter(agency__code=code, role__in=[
-        Role.SOCIAL_WORKER, Role.POLICE_CSE_OFFICER, Role.SEXUAL_HEALTH_NURSE,
-        Role.DESIGNATED_SAFEGUARDING_LEAD, Role.YOUTH_WORKER]).order_by("username").first() for code in PARTNERS}
+    creators = {
+        code: User.objects.filter(
+            agency__code=code,
+            role__in=[
+                Role.SOCIAL_WORKER,
+                Role.POLICE_CSE_OFFICER,
+                Role.SEXUAL_HEALTH_NURSE,
+                Role.DESIGNATED_SAFEGUARDING_LEAD,
+                Role.YOUTH_WORKER,
+            ],
+        )
+        .order_by("username")
+        .first()
+        for code in PARTNERS
+    }
     for index in range((CHILDREN_PER_SCALE + ADULTS_PER_SCALE) * scale):
         child = index < CHILDREN_PER_SCALE * scale
         female = rng.random() < (0.8 if child else 0.1)
@@ -194,8 +229,9 @@ def _people(rng: random.Random, fake: Faker, scale: int, agencies: dict[str, Age
             kind=PersonKind.CHILD if child else PersonKind.ADULT,
             given_name=fake.first_name_female() if female else fake.first_name_male(),
             family_name=fake.last_name(),
-            date_of_birth=_birth_date(rng, 11, 17) if child else (
-                _birth_date(rng, 18, 45) if rng.random() < 0.8 else None),
+            date_of_birth=_birth_date(rng, 11, 17)
+            if child
+            else (_birth_date(rng, 18, 45) if rng.random() < 0.8 else None),
             sex="F" if female else "M",
             owning_agency=agencies[agency],
             created_by=creators[agency],
@@ -204,10 +240,25 @@ def _people(rng: random.Random, fake: Faker, scale: int, agencies: dict[str, Age
         )
 
 
-def _records(rng: random.Random, scale: int, people: list[Person], agencies: dict[str, Agency]) -> Iterator[AgencyRecord]:
-    recorders = {code: list(User.objects.filter(agency__code=code, role__in=[
-        Role.SOCIAL_WORKER, Role.SOCIAL_CARE_ASSISTANT, Role.POLICE_CSE_OFFICER, Role.SEXUAL_HEALTH_NURSE,
-        Role.DESIGNATED_SAFEGUARDING_LEAD, Role.YOUTH_WORKER]).order_by("username")) for code in PARTNERS}
+def _records(
+    rng: random.Random, scale: int, people: list[Person], agencies: dict[str, Agency]
+) -> Iterator[AgencyRecord]:
+    recorders = {
+        code: list(
+            User.objects.filter(
+                agency__code=code,
+                role__in=[
+                    Role.SOCIAL_WORKER,
+                    Role.SOCIAL_CARE_ASSISTANT,
+                    Role.POLICE_CSE_OFFICER,
+                    Role.SEXUAL_HEALTH_NURSE,
+                    Role.DESIGNATED_SAFEGUARDING_LEAD,
+                    Role.YOUTH_WORKER,
+                ],
+            ).order_by("username")
+        )
+        for code in PARTNERS
+    }
     for _ in range(RECORDS_PER_SCALE * scale):
         person = rng.choice(people)
         code = rng.choices(PARTNERS, weights=(5, 4, 2, 2, 2))[0]
@@ -234,7 +285,9 @@ def demo_present() -> bool:
     return Person.objects.exists()
 
 
-def generate(*, scale: int = 1, seed: int = DEFAULT_SEED, progress: Callable[[str, int], None] | None = None) -> dict[str, int]:
+def generate(
+    *, scale: int = 1, seed: int = DEFAULT_SEED, progress: Callable[[str, int], None] | None = None
+) -> dict[str, int]:
     """Create the borough in one transaction. Returns counts of what was made."""
     if scale < 1:
         raise ValueError("scale must be 1 or more")
@@ -251,13 +304,21 @@ def generate(*, scale: int = 1, seed: int = DEFAULT_SEED, progress: Callable[[st
         AgencyRecord.objects.bulk_create(records, batch_size=2000)
         tick("records", len(records))
         children = [p for p in people if p.kind == PersonKind.CHILD]
-        allocations = [Allocation(person=p, user=User.objects.get(username=username))
-                       for username, count in (("sw1", 30), ("sw2", 30), ("sw3", 10))
-                       for p in rng.sample(children, count)]
+        allocations = [
+            Allocation(person=p, user=User.objects.get(username=username))
+            for username, count in (("sw1", 30), ("sw2", 30), ("sw3", 10))
+            for p in rng.sample(children, count)
+        ]
         Allocation.objects.bulk_create(allocations, ignore_conflicts=True)
         tick("allocations", len(allocations))
         counts = {"people": len(people), "records": len(records), "allocations": len(allocations)}
-        audit_record(actor=None, username="lantern demo", action=AuditAction.CREATE, object_type="demo",
-                     purpose="generate synthetic demo borough", outcome=Outcome.SUCCESS,
-                     detail={"seed": seed, "scale": scale, **counts})
+        audit_record(
+            actor=None,
+            username="lantern demo",
+            action=AuditAction.CREATE,
+            object_type="demo",
+            purpose="generate synthetic demo borough",
+            outcome=Outcome.SUCCESS,
+            detail={"seed": seed, "scale": scale, **counts},
+        )
     return counts

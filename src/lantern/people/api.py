@@ -9,19 +9,14 @@ from ninja import Field, Router, Schema
 
 from lantern.access.policy import Action, Category
 from lantern.access.registry import guards
-from lantern.accounts.models import User
 from lantern.people import selectors, services
 from lantern.people.models import AgencyRecord, Person
+from lantern.web.actor import signed_in_user
 
 router = Router(tags=["people"])
 records_router = Router(tags=["records"])
 
 MAX_PAGE = 200
-
-
-def _actor(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # noqa: S101 - the bearer auth sets a real user
-    return request.user
 
 
 class PersonSummary(Schema):
@@ -85,26 +80,50 @@ class RecordPatch(Schema):
 
 
 def _record_out(record: AgencyRecord) -> RecordOut:
-    return RecordOut(id=record.pk, person_id=record.person_id, agency=record.agency.code, category=record.category,
-                     title=record.title, summary=record.summary, handling_code=record.handling_code,
-                     recorded_at=record.recorded_at)
+    return RecordOut(
+        id=record.pk,
+        person_id=record.person_id,
+        agency=record.agency.code,
+        category=record.category,
+        title=record.title,
+        summary=record.summary,
+        handling_code=record.handling_code,
+        recorded_at=record.recorded_at,
+    )
 
 
 def _person_out(person: Person, records: list[AgencyRecord], agencies: list[str]) -> PersonOut:
-    return PersonOut(id=person.pk, display_name=person.display_name, kind=person.kind,
-                     date_of_birth=person.date_of_birth, agencies=agencies, given_name=person.given_name,
-                     family_name=person.family_name, sex=person.sex, records=[_record_out(r) for r in records])
+    return PersonOut(
+        id=person.pk,
+        display_name=person.display_name,
+        kind=person.kind,
+        date_of_birth=person.date_of_birth,
+        agencies=agencies,
+        given_name=person.given_name,
+        family_name=person.family_name,
+        sex=person.sex,
+        records=[_record_out(r) for r in records],
+    )
 
 
 @router.get("/search", response=PersonSearch, summary="Search people by name")
 @guards(Category.PERSON)
 def search(request: HttpRequest, q: str, limit: int = 50, offset: int = 0) -> PersonSearch:
-    people, total = selectors.person_search(actor=_actor(request), query=q, limit=min(max(limit, 1), MAX_PAGE),
-                                            offset=max(offset, 0))
+    people, total = selectors.person_search(
+        actor=signed_in_user(request), query=q, limit=min(max(limit, 1), MAX_PAGE), offset=max(offset, 0)
+    )
     agencies = selectors.person_agencies(people=people)
     return PersonSearch(
-        items=[PersonSummary(id=p.pk, display_name=p.display_name, kind=p.kind, date_of_birth=p.date_of_birth,
-                             agencies=agencies[str(p.pk)]) for p in people],
+        items=[
+            PersonSummary(
+                id=p.pk,
+                display_name=p.display_name,
+                kind=p.kind,
+                date_of_birth=p.date_of_birth,
+                agencies=agencies[str(p.pk)],
+            )
+            for p in people
+        ],
         count=total,
     )
 
@@ -112,23 +131,24 @@ def search(request: HttpRequest, q: str, limit: int = 50, offset: int = 0) -> Pe
 @router.post("", response={201: PersonOut}, summary="Record a person")
 @guards(Category.PERSON)
 def create(request: HttpRequest, payload: PersonIn) -> tuple[int, PersonOut]:
-    person = services.person_create(actor=_actor(request), **payload.dict())
+    person = services.person_create(actor=signed_in_user(request), **payload.dict())
     return 201, _person_out(person, [], [person.owning_agency.code])
 
 
 @router.get("/{person_id}", response=PersonOut, summary="A person, as the caller may see them")
 @guards(Category.PERSON, Category.AGENCY_RECORD, Category.SEXUAL_HEALTH)
 def get(request: HttpRequest, person_id: UUID) -> PersonOut:
-    view = selectors.person_get(actor=_actor(request), person_id=person_id)
+    view = selectors.person_get(actor=signed_in_user(request), person_id=person_id)
     return _person_out(view.person, view.records, view.holding_agencies)
 
 
 @router.patch("/{person_id}", response=PersonOut, summary="Change a person's details")
 @guards(Category.PERSON)
 def update(request: HttpRequest, person_id: UUID, payload: PersonPatch) -> PersonOut:
-    actor = _actor(request)
-    person = selectors.person_for_change(actor=actor, person_id=person_id, action=Action.UPDATE,
-                                         purpose="update a person")
+    actor = signed_in_user(request)
+    person = selectors.person_for_change(
+        actor=actor, person_id=person_id, action=Action.UPDATE, purpose="update a person"
+    )
     services.person_update(actor=actor, person=person, **payload.dict(exclude_unset=True))
     return _person_out(person, [], [person.owning_agency.code])
 
@@ -136,9 +156,10 @@ def update(request: HttpRequest, person_id: UUID, payload: PersonPatch) -> Perso
 @router.post("/{person_id}/records", response={201: RecordOut}, summary="Add an agency record about a person")
 @guards(Category.AGENCY_RECORD, Category.SEXUAL_HEALTH)
 def add_record(request: HttpRequest, person_id: UUID, payload: RecordIn) -> tuple[int, RecordOut]:
-    actor = _actor(request)
-    person = selectors.person_for_change(actor=actor, person_id=person_id, action=Action.VIEW,
-                                         purpose="add an agency record")
+    actor = signed_in_user(request)
+    person = selectors.person_for_change(
+        actor=actor, person_id=person_id, action=Action.VIEW, purpose="add an agency record"
+    )
     record = services.record_create(actor=actor, person=person, **payload.dict())
     return 201, _record_out(record)
 
@@ -146,13 +167,13 @@ def add_record(request: HttpRequest, person_id: UUID, payload: RecordIn) -> tupl
 @records_router.get("/{record_id}", response=RecordOut, summary="An agency record")
 @guards(Category.AGENCY_RECORD, Category.SEXUAL_HEALTH)
 def get_record(request: HttpRequest, record_id: UUID) -> RecordOut:
-    return _record_out(selectors.record_get(actor=_actor(request), record_id=record_id))
+    return _record_out(selectors.record_get(actor=signed_in_user(request), record_id=record_id))
 
 
 @records_router.patch("/{record_id}", response=RecordOut, summary="Change an agency record")
 @guards(Category.AGENCY_RECORD, Category.SEXUAL_HEALTH)
 def update_record(request: HttpRequest, record_id: UUID, payload: RecordPatch) -> RecordOut:
-    actor = _actor(request)
+    actor = signed_in_user(request)
     record = selectors.record_for_change(actor=actor, record_id=record_id, purpose="update an agency record")
     services.record_update(actor=actor, record=record, **payload.dict(exclude_unset=True))
     return _record_out(record)

@@ -105,3 +105,6 @@ class Allocation(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "user"], name="allocation_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} allocated to {self.person_id}"

@@ -44,14 +44,15 @@ def person_create(
         family_name=family_name.strip(),
         date_of_birth=date_of_birth,
         sex=sex,
-        owning_agency_id=actor.agency_id,
+        owning_agency=actor.agency,
         created_by=actor,
     )
     person.full_clean()
     with transaction.atomic():
         person.save(force_insert=True)
-        audit_record(actor=actor, action=AuditAction.CREATE, target=person, purpose="record a person",
-                     outcome=Outcome.SUCCESS)
+        audit_record(
+            actor=actor, action=AuditAction.CREATE, target=person, purpose="record a person", outcome=Outcome.SUCCESS
+        )
     return person
 
 
@@ -61,8 +62,14 @@ def person_update(*, actor: User, person: Person, **values: Any) -> Person:
     person.full_clean()
     with transaction.atomic():
         person.save()
-        audit_record(actor=actor, action=AuditAction.UPDATE, target=person, purpose="update a person",
-                     outcome=Outcome.SUCCESS, detail={"changed": sorted(changed)})
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=person,
+            purpose="update a person",
+            outcome=Outcome.SUCCESS,
+            detail={"changed": sorted(changed)},
+        )
     return person
 
 
@@ -79,7 +86,7 @@ def record_create(
     require(actor, Action.CREATE, draft, purpose="add an agency record")
     record = AgencyRecord(
         person=person,
-        agency_id=actor.agency_id,
+        agency=actor.agency,
         category=category,
         title=title.strip(),
         summary=summary.strip(),
@@ -89,8 +96,14 @@ def record_create(
     record.full_clean()
     with transaction.atomic():
         record.save(force_insert=True)
-        audit_record(actor=actor, action=AuditAction.CREATE, target=record, purpose="add an agency record",
-                     outcome=Outcome.SUCCESS, detail={"person": str(person.pk)})
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            target=record,
+            purpose="add an agency record",
+            outcome=Outcome.SUCCESS,
+            detail={"person": str(person.pk)},
+        )
     return record
 
 
@@ -100,6 +113,12 @@ def record_update(*, actor: User, record: AgencyRecord, **values: Any) -> Agency
     record.full_clean()
     with transaction.atomic():
         record.save()
-        audit_record(actor=actor, action=AuditAction.UPDATE, target=record, purpose="update an agency record",
-                     outcome=Outcome.SUCCESS, detail={"changed": sorted(changed)})
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=record,
+            purpose="update an agency record",
+            outcome=Outcome.SUCCESS,
+            detail={"changed": sorted(changed)},
+        )
     return record

@@ -11,26 +11,27 @@ from django.shortcuts import redirect, render
 
 from lantern.access.policy import Action, Category, Draft, can, require
 from lantern.access.registry import guards
-from lantern.accounts.models import User
 from lantern.people import selectors, services
 from lantern.people.enums import PersonKind, RecordCategory, Sex
 from lantern.people.models import AgencyRecord
+from lantern.web.actor import signed_in_user
 from lantern.web.forms import GovukForm
 
 
-def _actor(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # noqa: S101 - login_required guarantees a real user
-    return request.user
-
-
 class PersonForm(GovukForm):
-    kind = forms.ChoiceField(label="Who is this?", choices=PersonKind.choices,
-                             error_messages={"required": "Select whether this is a child or an adult of concern"})
+    kind = forms.ChoiceField(
+        label="Who is this?",
+        choices=PersonKind.choices,
+        error_messages={"required": "Select whether this is a child or an adult of concern"},
+    )
     given_name = forms.CharField(label="Given name", max_length=100, error_messages={"required": "Enter a given name"})
-    family_name = forms.CharField(label="Family name", max_length=100,
-                                  error_messages={"required": "Enter a family name"})
+    family_name = forms.CharField(
+        label="Family name", max_length=100, error_messages={"required": "Enter a family name"}
+    )
     date_of_birth = forms.DateField(
-        label="Date of birth", required=False, input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        label="Date of birth",
+        required=False,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         help_text="For example, 27/03/2010. Leave empty if not known.",
         error_messages={"invalid": "Enter the date of birth as a real date, like 27/03/2010"},
     )
@@ -65,18 +66,18 @@ def person_search(request: HttpRequest) -> HttpResponse:
     total = 0
     agencies: dict[str, list[str]] = {}
     if query:
-        people, total = selectors.person_search(actor=_actor(request), query=query)
+        people, total = selectors.person_search(actor=signed_in_user(request), query=query)
         agencies = selectors.person_agencies(people=people)
         results = [{"person": p, "agencies": agencies[str(p.pk)]} for p in people]
     else:
-        require(_actor(request), Action.SEARCH, Category.PERSON, purpose="person search")
+        require(signed_in_user(request), Action.SEARCH, Category.PERSON, purpose="person search")
     return render(request, "people/search.html", {"query": query, "results": results, "total": total})
 
 
 @guards(Category.PERSON)
 @login_required
 def person_create(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = signed_in_user(request)
     require(actor, Action.CREATE, Draft(Category.PERSON, actor.agency_id), purpose="record a person")
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -93,22 +94,27 @@ def person_create(request: HttpRequest) -> HttpResponse:
 @guards(Category.PERSON, Category.AGENCY_RECORD, Category.SEXUAL_HEALTH)
 @login_required
 def person_detail(request: HttpRequest, person_id: UUID) -> HttpResponse:
-    actor = _actor(request)
+    actor = signed_in_user(request)
     view = selectors.person_get(actor=actor, person_id=person_id)
-    return render(request, "people/person_detail.html", {
-        "view": view,
-        "person": view.person,
-        "can_update": can(actor, Action.UPDATE, view.person),
-        "can_add_record": can(actor, Action.CREATE, Draft(Category.AGENCY_RECORD, actor.agency_id)),
-    })
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "view": view,
+            "person": view.person,
+            "can_update": can(actor, Action.UPDATE, view.person),
+            "can_add_record": can(actor, Action.CREATE, Draft(Category.AGENCY_RECORD, actor.agency_id)),
+        },
+    )
 
 
 @guards(Category.PERSON)
 @login_required
 def person_edit(request: HttpRequest, person_id: UUID) -> HttpResponse:
-    actor = _actor(request)
-    person = selectors.person_for_change(actor=actor, person_id=person_id, action=Action.UPDATE,
-                                         purpose="update a person")
+    actor = signed_in_user(request)
+    person = selectors.person_for_change(
+        actor=actor, person_id=person_id, action=Action.UPDATE, purpose="update a person"
+    )
     initial = {name: getattr(person, name) for name in services.PERSON_FIELDS}
     form = PersonForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -126,9 +132,10 @@ def person_edit(request: HttpRequest, person_id: UUID) -> HttpResponse:
 @guards(Category.AGENCY_RECORD, Category.SEXUAL_HEALTH)
 @login_required
 def record_create(request: HttpRequest, person_id: UUID) -> HttpResponse:
-    actor = _actor(request)
-    person = selectors.person_for_change(actor=actor, person_id=person_id, action=Action.VIEW,
-                                         purpose="add an agency record")
+    actor = signed_in_user(request)
+    person = selectors.person_for_change(
+        actor=actor, person_id=person_id, action=Action.VIEW, purpose="add an agency record"
+    )
     form = NewRecordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -139,8 +146,12 @@ def record_create(request: HttpRequest, person_id: UUID) -> HttpResponse:
             messages.success(request, "Record added.")
             return redirect("people:record", record_id=record.pk)
     else:
-        require(actor, Action.CREATE, Draft(Category.AGENCY_RECORD, actor.agency_id, parent=person),
-                purpose="add an agency record")
+        require(
+            actor,
+            Action.CREATE,
+            Draft(Category.AGENCY_RECORD, actor.agency_id, parent=person),
+            purpose="add an agency record",
+        )
     selectors.opened_for_change(actor=actor, target=person, purpose="add an agency record")
     return render(request, "people/record_form.html", {"form": form, "person": person, "creating": True})
 
@@ -148,18 +159,20 @@ def record_create(request: HttpRequest, person_id: UUID) -> HttpResponse:
 @guards(Category.AGENCY_RECORD, Category.SEXUAL_HEALTH)
 @login_required
 def record_detail(request: HttpRequest, record_id: UUID) -> HttpResponse:
-    actor = _actor(request)
+    actor = signed_in_user(request)
     record = selectors.record_get(actor=actor, record_id=record_id)
-    return render(request, "people/record_detail.html",
-                  {"record": record, "can_update": can(actor, Action.UPDATE, record)})
+    return render(
+        request, "people/record_detail.html", {"record": record, "can_update": can(actor, Action.UPDATE, record)}
+    )
 
 
 @guards(Category.AGENCY_RECORD, Category.SEXUAL_HEALTH)
 @login_required
 def record_edit(request: HttpRequest, record_id: UUID) -> HttpResponse:
-    actor = _actor(request)
-    record: AgencyRecord = selectors.record_for_change(actor=actor, record_id=record_id,
-                                                      purpose="update an agency record")
+    actor = signed_in_user(request)
+    record: AgencyRecord = selectors.record_for_change(
+        actor=actor, record_id=record_id, purpose="update an agency record"
+    )
     initial = {name: getattr(record, name) for name in services.RECORD_FIELDS}
     form = RecordForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -171,5 +184,6 @@ def record_edit(request: HttpRequest, record_id: UUID) -> HttpResponse:
             messages.success(request, "Changes saved.")
             return redirect("people:record", record_id=record.pk)
     selectors.opened_for_change(actor=actor, target=record, purpose="update an agency record")
-    return render(request, "people/record_form.html",
-                  {"form": form, "person": record.person, "record": record, "creating": False})
+    return render(
+        request, "people/record_form.html", {"form": form, "person": record.person, "record": record, "creating": False}
+    )

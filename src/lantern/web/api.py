@@ -6,6 +6,7 @@ from ninja import Router, Schema
 from lantern.access.policy import Action, Category, require
 from lantern.access.registry import guards
 from lantern.people.selectors import people_count_by_kind
+from lantern.web.actor import signed_in_user
 
 router = Router(tags=["overview"])
 
@@ -18,6 +19,6 @@ class OverviewOut(Schema):
 @router.get("/overview", response=OverviewOut, summary="Borough figures with no person in them")
 @guards(Category.AGGREGATE)
 def overview(request: HttpRequest) -> OverviewOut:
-    require(request.user, Action.VIEW, Category.AGGREGATE, purpose="borough overview")  # type: ignore[arg-type]
+    require(signed_in_user(request), Action.VIEW, Category.AGGREGATE, purpose="borough overview")
     counts = people_count_by_kind()
     return OverviewOut(children=counts["child"], adults=counts["adult"])

@@ -17,6 +17,6 @@ def shell(request: HttpRequest) -> dict[str, Any]:
             "demo_mode": settings.DEMO_MODE,
             "two_factor_required": settings.LANTERN_REQUIRE_2FA,
             "role_label": role.label if role else "no role",
-            "navigation": navigation_for(user, request.path) if user.is_authenticated else [],  # type: ignore[arg-type]
+            "navigation": navigation_for(user, request.path) if user.is_authenticated else [],
         }
     }

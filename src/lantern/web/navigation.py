@@ -24,36 +24,47 @@ class NavItem:
 
 
 NAVIGATION: tuple[NavItem, ...] = (
-    NavItem("Home", "web:home", "What you can do in Lantern.", lambda u: True),
+    NavItem("Home", "web:home", "What you can do in Lantern.", lambda _user: True),
     NavItem(
-        "Find a person", "people:search",
+        "Find a person",
+        "people:search",
         "Search the shared index for a child or adult of concern, by name.",
         lambda u: can(u, Action.SEARCH, Category.PERSON),
     ),
     NavItem(
-        "Record a person", "people:create",
+        "Record a person",
+        "people:create",
         "Add a child or adult of concern your agency holds information about.",
         lambda u: can(u, Action.CREATE, Category.PERSON),
     ),
     NavItem(
-        "Overview", "web:overview", "Figures for the borough, with no person in them.",
+        "Overview",
+        "web:overview",
+        "Figures for the borough, with no person in them.",
         lambda u: can(u, Action.VIEW, Category.AGGREGATE),
     ),
     NavItem(
-        "Audit log", "audit:search", "Search who did what to which record, when and why.",
+        "Audit log",
+        "audit:search",
+        "Search who did what to which record, when and why.",
         lambda u: can(u, Action.SEARCH, Category.AUDIT_LOG),
     ),
     NavItem(
-        "Who looked at my records", "audit:my_records", "See every time someone opened a record you own.",
+        "Who looked at my records",
+        "audit:my_records",
+        "See every time someone opened a record you own.",
         lambda u: role_of(u) in PRACTITIONERS,
     ),
     NavItem(
-        "Break-glass reviews", "access:break_glass_review",
+        "Break-glass reviews",
+        "access:break_glass_review",
         "Review emergency access your team members opened outside their normal access.",
         lambda u: role_of(u) in {Role.TEAM_MANAGER, Role.INFORMATION_GOVERNANCE},
     ),
     NavItem(
-        "Users", "accounts:user_list", "Manage user accounts, roles and teams.",
+        "Users",
+        "accounts:user_list",
+        "Manage user accounts, roles and teams.",
         lambda u: can(u, Action.VIEW, Category.USER_ACCOUNT),
     ),
 )

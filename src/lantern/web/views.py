@@ -7,6 +7,7 @@ from django.shortcuts import render
 from lantern.access.policy import POLICY, Action, Category, require, role_of
 from lantern.access.registry import guards, no_personal_data
 from lantern.people.selectors import people_count_by_kind
+from lantern.web.actor import signed_in_user
 
 
 def access_summary(role: object) -> list[str]:
@@ -31,6 +32,6 @@ def home(request: HttpRequest) -> HttpResponse:
 @guards(Category.AGGREGATE)
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
-    require(request.user, Action.VIEW, Category.AGGREGATE, purpose="borough overview")  # type: ignore[arg-type]
+    require(signed_in_user(request), Action.VIEW, Category.AGGREGATE, purpose="borough overview")
     counts = people_count_by_kind()
     return render(request, "web/overview.html", {"counts": counts, "total": sum(counts.values())})

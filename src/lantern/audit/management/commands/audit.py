@@ -18,8 +18,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         total = audit_count()
-        with Progress(TextColumn("Verifying audit log"), BarColumn(), MofNCompleteColumn(),
-                      transient=True, disable=total < 5000) as progress:
+        with Progress(
+            TextColumn("Verifying audit log"), BarColumn(), MofNCompleteColumn(), transient=True, disable=total < 5000
+        ) as progress:
             task = progress.add_task("verify", total=total)
             checked, broken = audit_verify(progress=lambda n: progress.update(task, completed=n))
         if broken is not None:

@@ -31,13 +31,19 @@ class Command(BaseCommand):
             ensure_organisation()
             console.print("Kestrelmoor demo data already present: reusing it.")
         else:
-            with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                          console=console) as progress:
+            with Progress(
+                SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console
+            ) as progress:
                 task = progress.add_task("Generating Kestrelmoor (synthetic people and records)…", total=None)
-                counts = generate(scale=options["scale"], seed=options["seed"],
-                                  progress=lambda stage, n: progress.update(task, description=f"{stage}: {n:,}"))
-            console.print(f"Generated {counts['people']:,} people and {counts['records']:,} records "
-                          f"(seed {options['seed']}, scale {options['scale']}).")
+                counts = generate(
+                    scale=options["scale"],
+                    seed=options["seed"],
+                    progress=lambda stage, n: progress.update(task, description=f"{stage}: {n:,}"),
+                )
+            console.print(
+                f"Generated {counts['people']:,} people and {counts['records']:,} records "
+                f"(seed {options['seed']}, scale {options['scale']})."
+            )
         table = Table(title=f"Demo logins (password: {settings.LANTERN_DEMO_PASSWORD})")
         for column in ("username", "agency", "role"):
             table.add_column(column)

@@ -23,6 +23,16 @@ class Command(BaseCommand):
             call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"Lantern on http://{options['bind']}/ (demo mode: {settings.DEMO_MODE})")
         self.stdout.flush()
-        argv = [sys.executable, "-m", "gunicorn", "lantern.wsgi:application", "--bind", options["bind"],
-                "--workers", str(options["workers"]), "--access-logfile", "-"]
+        argv = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "lantern.wsgi:application",
+            "--bind",
+            options["bind"],
+            "--workers",
+            str(options["workers"]),
+            "--access-logfile",
+            "-",
+        ]
         os.execv(sys.executable, argv)  # noqa: S606 - fixed argv; gunicorn replaces this process
