@@ -5,7 +5,7 @@ from typing import Literal
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from lantern.access.policy import Action, Category
 from lantern.access.registry import guards
@@ -130,9 +130,9 @@ def search(request: HttpRequest, q: str, limit: int = 50, offset: int = 0) -> Pe
 
 @router.post("", response={201: PersonOut}, summary="Record a person")
 @guards(Category.PERSON)
-def create(request: HttpRequest, payload: PersonIn) -> tuple[int, PersonOut]:
+def create(request: HttpRequest, payload: PersonIn) -> Status[PersonOut]:
     person = services.person_create(actor=signed_in_user(request), **payload.dict())
-    return 201, _person_out(person, [], [person.owning_agency.code])
+    return Status(201, _person_out(person, [], [person.owning_agency.code]))
 
 
 @router.get("/{person_id}", response=PersonOut, summary="A person, as the caller may see them")
@@ -155,13 +155,13 @@ def update(request: HttpRequest, person_id: UUID, payload: PersonPatch) -> Perso
 
 @router.post("/{person_id}/records", response={201: RecordOut}, summary="Add an agency record about a person")
 @guards(Category.AGENCY_RECORD, Category.SEXUAL_HEALTH)
-def add_record(request: HttpRequest, person_id: UUID, payload: RecordIn) -> tuple[int, RecordOut]:
+def add_record(request: HttpRequest, person_id: UUID, payload: RecordIn) -> Status[RecordOut]:
     actor = signed_in_user(request)
     person = selectors.person_for_change(
         actor=actor, person_id=person_id, action=Action.VIEW, purpose="add an agency record"
     )
     record = services.record_create(actor=actor, person=person, **payload.dict())
-    return 201, _record_out(record)
+    return Status(201, _record_out(record))
 
 
 @records_router.get("/{record_id}", response=RecordOut, summary="An agency record")
