@@ -16,6 +16,7 @@ from lantern.accounts.api import router as accounts_router
 from lantern.accounts.models import User
 from lantern.accounts.services import TokenError, token_authenticate
 from lantern.audit.api import router as audit_router
+from lantern.audit.services import AuditAction, Outcome, audit_record
 from lantern.people.api import records_router
 from lantern.people.api import router as people_router
 from lantern.web.api import router as web_router
@@ -42,6 +43,23 @@ api.add_router("/people", people_router)
 api.add_router("/records", records_router)
 api.add_router("/audit", audit_router)
 api.add_router("/", web_router)
+
+
+def _rejected(request: HttpRequest, status: int, reason: str) -> None:
+    """Input the API refused is recorded: who sent what kind of request where, and why it failed."""
+    action = {
+        "POST": AuditAction.CREATE,
+        "PATCH": AuditAction.UPDATE,
+        "PUT": AuditAction.UPDATE,
+        "DELETE": AuditAction.DELETE,
+    }.get(request.method or "", AuditAction.VIEW)
+    audit_record(
+        actor=request.user,
+        action=action,
+        purpose="rejected API request",
+        outcome=Outcome.FAILURE,
+        detail={"path": request.path, "status": status, "reason": reason},
+    )
 
 
 def _detail(request: HttpRequest, status: int, detail: Any, **headers: str) -> HttpResponse:
@@ -83,11 +101,13 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         for field, messages in exc.message_dict.items()
         for message in messages
     ]
+    _rejected(request, 422, "invalid fields")
     return _detail(request, 422, errors)
 
 
 @api.exception_handler(NinjaValidationError)
 def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    _rejected(request, 422, "invalid fields")
     return _detail(request, 422, exc.errors)
 
 
@@ -96,4 +116,5 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     message = str(exc)
     if exc.status_code == 400 and "parse" in message.lower():
         message = "The request body is not valid JSON. Check quotes, commas and brackets."
+    _rejected(request, exc.status_code, message)
     return _detail(request, exc.status_code, message)

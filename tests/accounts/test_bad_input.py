@@ -86,7 +86,10 @@ def test_expired_token(live_server: Any) -> None:
     assert response.status_code == 401
     assert response.json() == {"detail": "The token has expired: ask for a new one."}
     assert "invalid_token" in response.headers["WWW-Authenticate"]
-    assert new_audit_rows(before) == []
+    rows = new_audit_rows(before)
+    assert [(r.action, r.outcome, r.actor_username, r.object_type) for r in rows] == [
+        ("login", "failure", "tok-sw", "api_token")
+    ]
     assert table_counts() == counts
 
 
@@ -115,7 +118,9 @@ def test_malformed_json(live_server: Any) -> None:
     assert response.status_code == 400
     assert response.json() == {"detail": "The request body is not valid JSON. Check quotes, commas and brackets."}
     assert table_counts() == counts
-    assert new_audit_rows(before) == []
+    rows = new_audit_rows(before)
+    assert [(r.action, r.outcome, r.actor_username) for r in rows] == [("create", "failure", "json-sw")]
+    assert "not valid JSON" in rows[0].detail
 
 
 def test_invalid_fields_get_422_with_each_field(live_server: Any) -> None:
@@ -128,7 +133,8 @@ def test_invalid_fields_get_422_with_each_field(live_server: Any) -> None:
     fields = {error["loc"][-1] for error in response.json()["detail"]}
     assert fields == {"kind", "given_name", "family_name", "date_of_birth"}
     assert table_counts() == counts
-    assert new_audit_rows(before) == []
+    rows = new_audit_rows(before)
+    assert [(r.action, r.outcome, r.purpose) for r in rows] == [("create", "failure", "rejected API request")]
 
 
 def test_me_returns_agency_and_role(live_server: Any) -> None:

@@ -55,14 +55,28 @@ def token_create(*, user: User, issued_by: str, days: int | None = None) -> Issu
 def token_authenticate(*, key: str) -> User:
     """The user behind a bearer token; raises TokenError saying why it cannot be used."""
     token = ApiToken.objects.select_related("user", "user__agency").filter(key_hash=ApiToken.hash_key(key)).first()
+    problem = ""
     if token is None:
-        raise TokenError("The token is not recognised.")
-    if token.revoked_at is not None:
-        raise TokenError("The token has been revoked.")
-    if token.is_expired:
-        raise TokenError("The token has expired: ask for a new one.")
-    if not token.user.is_active:
-        raise TokenError("The account behind this token is disabled.")
+        problem = "The token is not recognised."
+    elif token.revoked_at is not None:
+        problem = "The token has been revoked."
+    elif token.is_expired:
+        problem = "The token has expired: ask for a new one."
+    elif not token.user.is_active:
+        problem = "The account behind this token is disabled."
+    if problem:
+        audit_record(
+            actor=None,
+            username=token.user.username if token else "",
+            action=AuditAction.LOGIN,
+            object_type="api_token",
+            object_id=str(token.pk) if token else "",
+            purpose="API token",
+            outcome=Outcome.FAILURE,
+            detail={"reason": problem},
+        )
+        raise TokenError(problem)
+    assert token is not None  # noqa: S101 - every other case raised above
     # Touch at most once a minute, so reads do not turn into a write per request.
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):

@@ -26,4 +26,4 @@ class Command(BaseCommand):
         if broken is not None:
             self.stderr.write(f"Audit log broken at {broken} ({checked} rows before it are intact).")
             raise CommandError("audit log verification failed", returncode=1)
-        self.stdout.write(f"Audit log intact: {checked} rows verified.")
+        self.stdout.write(f"Audit log intact: {checked} row{'' if checked == 1 else 's'} verified.")
