@@ -4,8 +4,13 @@ The policy is data (`POLICY`): grants of roles x object categories x actions, ea
 under which it applies. `can`, `require` and `scope` are all derived from that table, so the rule that
 filters a search is the rule that guards a record. Anything not granted is denied.
 
-Protected models describe where the facts live with `ACCESS_FIELDS` (query paths), so every decision is
-one database filter; `Draft` stands for a record not yet created.
+A protected model describes where the facts live, so every decision is one database filter:
+- `ACCESS_CATEGORY` (every row's category), or `ACCESS_CATEGORY_FIELD` + `ACCESS_CATEGORIES`;
+- `ACCESS_FIELDS`: Condition value -> query paths to the fact, e.g. {"same_agency": ("agency_id",)};
+- `ACCESS_BREAK_GLASS`: audit object type -> query path of the id that break glass on it opens;
+- `ACCESS_PARENT`: the attribute holding the row a user must see to know this one exists;
+- `AUDIT_TYPE` and, optionally, `audit_owner_id` for the audit log.
+`Draft` stands for a record not yet created.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -129,21 +134,6 @@ POLICY: tuple[Grant, ...] = (
 BREAK_GLASS_ROLES: frozenset[Role] = PRACTITIONERS
 BREAK_GLASS_CATEGORIES: frozenset[Category] = frozenset({Category.PERSON, Category.AGENCY_RECORD})
 """Break glass opens a person and their agency records for viewing; never sexual-health detail."""
-
-
-@runtime_checkable
-class Protected(Protocol):
-    """A model whose rows `access` guards.
-
-    ACCESS_CATEGORY: the category of every row, or ACCESS_CATEGORY_FIELD names the field holding it.
-    ACCESS_FIELDS: Condition -> query path(s) to the fact, e.g. {SAME_AGENCY: ("agency_id",)}.
-    ACCESS_BREAK_GLASS: audit object type -> query path of the id that break glass on it opens.
-    ACCESS_PARENT: attribute holding the row a user must be able to see to know this one exists.
-    """
-
-    AUDIT_TYPE: ClassVar[str]
-    ACCESS_FIELDS: ClassVar[Mapping[Condition, tuple[str, ...]]]
-    pk: Any
 
 
 @dataclass(frozen=True)

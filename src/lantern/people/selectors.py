@@ -25,13 +25,6 @@ class PersonView:
     holding_agencies: list[str]
 
 
-def _holding_agencies(person: Person) -> list[str]:
-    """Which agencies hold information: shareable as a fact even when the detail is not."""
-    codes = set(person.records.values_list("agency__code", flat=True))
-    codes.add(person.owning_agency.code)
-    return sorted(codes)
-
-
 def person_search(*, actor: User, query: str, limit: int = SEARCH_LIMIT, offset: int = 0) -> tuple[list[Person], int]:
     require(actor, Action.SEARCH, Category.PERSON, purpose="person search")
     terms = query.split()
@@ -54,7 +47,8 @@ def person_search(*, actor: User, query: str, limit: int = SEARCH_LIMIT, offset:
 
 
 def person_agencies(*, people: list[Person]) -> dict[str, list[str]]:
-    """Holding agencies for people the caller already may see (no further audit: part of the same read)."""
+    """Which agencies hold information about people the caller may already see. The fact that an agency
+    holds information is shareable even when the detail is not (no further audit: part of the same read)."""
     codes: dict[str, set[str]] = {str(p.pk): {p.owning_agency.code} for p in people}
     rows = AgencyRecord.objects.filter(person__in=people).values_list("person_id", "agency__code").distinct()
     for person_id, code in rows:
@@ -75,7 +69,8 @@ def person_get(*, actor: User, person_id: object, purpose: str = "view person") 
         outcome=Outcome.SUCCESS,
         detail={"records_shown": [str(r.pk) for r in records]},
     )
-    return PersonView(person=person, records=records, holding_agencies=_holding_agencies(person))
+    holding = person_agencies(people=[person])[str(person.pk)]
+    return PersonView(person=person, records=records, holding_agencies=holding)
 
 
 def person_for_change(*, actor: User, person_id: object, action: Action, purpose: str) -> Person:

@@ -1,0 +1,57 @@
+"""The policy table and the models' declarations of where the facts live."""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+
+from lantern.access.policy import POLICY, Action, Category, Condition, explain_refusal, grants_for
+from lantern.access.roles import PRACTITIONERS, Role
+
+PROTECTED = [m for m in apps.get_models() if hasattr(m, "ACCESS_FIELDS")]
+
+
+def test_protected_models_are_found() -> None:
+    names = {m.__name__ for m in PROTECTED}
+    assert {"Person", "AgencyRecord", "AuditEvent"} <= names
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", PROTECTED, ids=lambda m: m.__name__)
+def test_access_fields_name_real_conditions_and_paths(model) -> None:
+    for condition, paths in model.ACCESS_FIELDS.items():
+        assert Condition(condition)
+        for path in paths:
+            list(model.objects.filter(**{f"{path}__isnull": True})[:1])  # raises FieldError if the path is wrong
+    for path in getattr(model, "ACCESS_BREAK_GLASS", {}).values():
+        list(model.objects.filter(**{f"{path}__in": []}))
+
+
+def test_every_grant_names_known_roles_categories_actions_and_conditions() -> None:
+    for grant in POLICY:
+        assert grant.roles <= set(Role)
+        assert grant.category in set(Category)
+        assert grant.actions <= set(Action)
+        assert set(grant.when) <= set(Condition)
+
+
+def test_board_and_admins_see_no_personal_data() -> None:
+    personal = {Category.PERSON, Category.AGENCY_RECORD, Category.SEXUAL_HEALTH}
+    for role in (Role.BOARD_MEMBER, Role.SYSTEM_ADMIN, Role.INFORMATION_GOVERNANCE):
+        assert not [g for g in POLICY if role in g.roles and g.category in personal], role
+
+
+def test_sexual_health_detail_leaves_health_only_under_a_statutory_trigger() -> None:
+    for grant in POLICY:
+        if grant.category is Category.SEXUAL_HEALTH and Condition.SAME_AGENCY not in grant.when:
+            assert Condition.STATUTORY_TRIGGER in grant.when
+
+
+def test_refusals_explain_themselves_from_the_policy() -> None:
+    assert explain_refusal(Role.YOUTH_WORKER, Category.AGGREGATE, Action.VIEW) == (
+        "Your role (Youth worker) cannot view aggregate figures with no person in them."
+    )
+    reason = explain_refusal(Role.SOCIAL_WORKER, Category.AGENCY_RECORD, Action.VIEW)
+    assert "your agency holds it" in reason
+    assert "its handling code is P" in reason
+    assert all(grants_for(role, Category.PERSON, Action.SEARCH) for role in PRACTITIONERS)
