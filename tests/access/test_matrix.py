@@ -298,13 +298,18 @@ def run_matrix(world: World, http: Http) -> Checker:
     ):
         allowed = expected(role, Category.AUDIT_LOG, action, None)
         check(f"UI audit {action}", lambda p=ui_path: http.ui.get(p), 200 if allowed else 403)
-        check(f"API audit {action}", lambda p=api_path: http.api.get(p), 200 if allowed else 403)
+        listed = check(f"API audit {action}", lambda p=api_path: http.api.get(p), 200 if allowed else 403)
+        everything = expected(role, Category.AUDIT_LOG, action, no_facts())  # an unconditional grant
+        if everything and listed.status_code == 200 and listed.json()["count"] == 0:
+            checker.failures.append(f"API audit {action}: an unconditional grant listed no rows")
     allowed = expected(role, Category.AGGREGATE, Action.VIEW, None)
     check("UI overview", lambda: http.ui.get("/overview/"), 200 if allowed else 403, 0 if allowed else 1)
     check("API overview", lambda: http.api.get("/overview"), 200 if allowed else 403, 0 if allowed else 1)
     allowed = expected(role, Category.USER_ACCOUNT, Action.VIEW, None)
     check("UI users", lambda: http.ui.get("/manage/users/"), 200 if allowed else 403)
-    check("API users", lambda: http.api.get("/users"), 200 if allowed else 403)
+    users = check("API users", lambda: http.api.get("/users"), 200 if allowed else 403)
+    if allowed and users.status_code == 200 and users.json()["count"] == 0:
+        checker.failures.append("API users: listed no accounts")
     allowed = expected(role, Category.USER_ACCOUNT, Action.CREATE, no_facts(same_agency=True))
     account = {
         "username": f"new-{role.value}".replace("_", "-"),

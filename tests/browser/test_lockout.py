@@ -23,7 +23,8 @@ WRONG_PASSWORD = "not-the-password"
 
 def expect_lockout_page(page: Page) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Your account is locked for now")
-    expect(page.get_by_role("main")).to_contain_text("wrong attempts to sign in to this account")
+    expect(page.get_by_role("main")).to_contain_text("There were 5 wrong attempts to sign in to this account")
+    expect(page.get_by_role("main")).to_contain_text("Try again in 30 minutes")
     expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
     assert_accessible(page)
 

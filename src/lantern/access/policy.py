@@ -241,7 +241,8 @@ def _grants_q(user: User, model: type[models.Model], action: Action, *, break_gl
     for category in _categories_of_model(model):
         per_category = Q(pk__in=[])
         for grant in grants_for(role, category, action):
-            q = Q()
+            # Not Q(): OR-ing an empty Q is a no-op in Django, which would drop an unconditional grant.
+            q = Q(pk__isnull=False)
             for condition in grant.when:
                 q &= _condition_q(user, model, category, condition)
             per_category |= q

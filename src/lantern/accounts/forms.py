@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.password_validation import validate_password
@@ -22,7 +24,18 @@ class SignInForm(GovukForm):
 
 
 class PasswordChange(GovukForm, PasswordChangeForm):
-    pass
+    MESSAGES = {
+        "old_password": "Enter your current password",
+        "new_password1": "Enter a new password",
+        "new_password2": "Enter the new password again",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, message in self.MESSAGES.items():
+            self.fields[name].error_messages["required"] = message
+        self.error_messages["password_incorrect"] = "Your current password is not right: enter it again"  # noqa: S105 - a message
+        self.error_messages["password_mismatch"] = "The two new passwords do not match: enter the same one twice"  # noqa: S105
 
 
 class TwoFactorForm(GovukForm):
@@ -49,7 +62,9 @@ class UserForm(GovukForm):
         queryset=Agency.objects.all(), error_messages={"required": "Select the user's agency"}
     )
     team = forms.ModelChoiceField(queryset=Team.objects.select_related("agency"), required=False)
-    role = forms.ChoiceField(choices=Role.choices, error_messages={"required": "Select the user's role"})
+    role = forms.ChoiceField(
+        choices=[("", "Select a role"), *Role.choices], error_messages={"required": "Select the user's role"}
+    )
     swe_registration = forms.CharField(
         label="Social Work England registration",
         max_length=20,

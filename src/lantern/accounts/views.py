@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import base64
+from datetime import timedelta
 from io import BytesIO
 
 import qrcode
@@ -49,7 +50,11 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 
 
 def _lockout_context() -> dict[str, object]:
-    return {"minutes": int(settings.AXES_COOLOFF_TIME * 60), "attempts": settings.AXES_FAILURE_LIMIT}
+    """The same names django-axes gives the template when its middleware answers the lockout."""
+    return {
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "cooloff_timedelta": timedelta(hours=settings.AXES_COOLOFF_TIME),
+    }
 
 
 @no_personal_data

@@ -71,10 +71,15 @@ NAVIGATION: tuple[NavItem, ...] = (
 
 
 def navigation_for(user: User, current_path: str) -> list[dict[str, object]]:
-    items = []
-    for item in NAVIGATION:
-        if item.shown(user):
-            url = reverse(item.url_name)
-            current = current_path == url if url == "/" else current_path.startswith(url)
-            items.append({"label": item.label, "url": url, "description": item.description, "current": current})
+    """The items the user may use; the one whose address is the longest prefix of the page is current."""
+    items: list[dict[str, object]] = [
+        {"label": item.label, "url": reverse(item.url_name), "description": item.description, "current": False}
+        for item in NAVIGATION
+        if item.shown(user)
+    ]
+    matches = [
+        i for i in items if current_path == i["url"] or (i["url"] != "/" and current_path.startswith(str(i["url"])))
+    ]
+    if matches:
+        max(matches, key=lambda i: len(str(i["url"])))["current"] = True
     return items
