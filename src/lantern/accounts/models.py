@@ -48,6 +48,8 @@ class User(AbstractUser):
     class Meta:
         ordering = ["username"]
 
+    AUDIT_TYPE = "user"
+
     @property
     def is_practitioner(self) -> bool:
         return self.role in PRACTITIONERS

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from lantern.access.policy import Action, Category, Draft, require
 from lantern.accounts.models import ApiToken, User
-from lantern.audit.services import AuditAction, Outcome, audit_record
+from lantern.audit.services import AuditAction, Outcome, audit_record, save_with_audit
 
 TOKEN_PREFIX = "ltn_"  # noqa: S105 - a public prefix that marks Lantern tokens, not a secret
 
@@ -114,18 +114,14 @@ def user_create(*, actor: User, **fields: Any) -> User:
         user.set_password(password)
     else:
         user.set_unusable_password()
-    user.full_clean()
-    with transaction.atomic():
-        user.save(force_insert=True)
-        audit_record(
-            actor=actor,
-            action=AuditAction.CREATE,
-            object_type="user",
-            object_id=str(user.pk),
-            purpose="create a user",
-            outcome=Outcome.SUCCESS,
-            detail={"username": user.username},
-        )
+    save_with_audit(
+        actor=actor,
+        obj=user,
+        action=AuditAction.CREATE,
+        purpose="create a user",
+        detail={"username": user.username},
+        create=True,
+    )
     return user
 
 
@@ -137,18 +133,9 @@ def user_update(*, actor: User, user: User, **fields: Any) -> User:
     changed = sorted(name for name in USER_FIELDS if name in fields and getattr(user, name) != fields[name])
     for name in changed:
         setattr(user, name, fields[name])
-    user.full_clean()
-    with transaction.atomic():
-        user.save()
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            object_type="user",
-            object_id=str(user.pk),
-            purpose="update a user",
-            outcome=Outcome.SUCCESS,
-            detail={"changed": changed},
-        )
+    save_with_audit(
+        actor=actor, obj=user, action=AuditAction.UPDATE, purpose="update a user", detail={"changed": changed}
+    )
     return user
 
 

@@ -159,3 +159,19 @@ def audit_verify(*, progress: Callable[[int], None] | None = None) -> tuple[int,
 
 def audit_count() -> int:
     return AuditEvent.objects.count()
+
+
+def save_with_audit(
+    *,
+    actor: Any,
+    obj: Any,
+    action: AuditAction,
+    purpose: str,
+    detail: dict[str, Any] | None = None,
+    create: bool = False,
+) -> None:
+    """Validate a row, save it and write its audit row in one transaction: both land or neither does."""
+    obj.full_clean()
+    with transaction.atomic():
+        obj.save(force_insert=create)
+        audit_record(actor=actor, action=action, target=obj, purpose=purpose, outcome=Outcome.SUCCESS, detail=detail)

@@ -5,10 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
-
 from lantern.access.policy import Action, Category, Draft, require
-from lantern.audit.services import AuditAction, Outcome, audit_record
+from lantern.audit.services import AuditAction, save_with_audit
 from lantern.people.enums import RecordCategory
 from lantern.people.models import AgencyRecord, Person
 
@@ -47,29 +45,20 @@ def person_create(
         owning_agency=actor.agency,
         created_by=actor,
     )
-    person.full_clean()
-    with transaction.atomic():
-        person.save(force_insert=True)
-        audit_record(
-            actor=actor, action=AuditAction.CREATE, target=person, purpose="record a person", outcome=Outcome.SUCCESS
-        )
+    save_with_audit(actor=actor, obj=person, action=AuditAction.CREATE, purpose="record a person", create=True)
     return person
 
 
 def person_update(*, actor: User, person: Person, **values: Any) -> Person:
     require(actor, Action.UPDATE, person, purpose="update a person")
     changed = _changes(person, values, PERSON_FIELDS)
-    person.full_clean()
-    with transaction.atomic():
-        person.save()
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            target=person,
-            purpose="update a person",
-            outcome=Outcome.SUCCESS,
-            detail={"changed": sorted(changed)},
-        )
+    save_with_audit(
+        actor=actor,
+        obj=person,
+        action=AuditAction.UPDATE,
+        purpose="update a person",
+        detail={"changed": sorted(changed)},
+    )
     return person
 
 
@@ -93,32 +82,25 @@ def record_create(
         handling_code=handling_code,
         recorded_by=actor,
     )
-    record.full_clean()
-    with transaction.atomic():
-        record.save(force_insert=True)
-        audit_record(
-            actor=actor,
-            action=AuditAction.CREATE,
-            target=record,
-            purpose="add an agency record",
-            outcome=Outcome.SUCCESS,
-            detail={"person": str(person.pk)},
-        )
+    save_with_audit(
+        actor=actor,
+        obj=record,
+        action=AuditAction.CREATE,
+        purpose="add an agency record",
+        detail={"person": str(person.pk)},
+        create=True,
+    )
     return record
 
 
 def record_update(*, actor: User, record: AgencyRecord, **values: Any) -> AgencyRecord:
     require(actor, Action.UPDATE, record, purpose="update an agency record")
     changed = _changes(record, values, RECORD_FIELDS)
-    record.full_clean()
-    with transaction.atomic():
-        record.save()
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            target=record,
-            purpose="update an agency record",
-            outcome=Outcome.SUCCESS,
-            detail={"changed": sorted(changed)},
-        )
+    save_with_audit(
+        actor=actor,
+        obj=record,
+        action=AuditAction.UPDATE,
+        purpose="update an agency record",
+        detail={"changed": sorted(changed)},
+    )
     return record
