@@ -1,32 +1,16 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 
-from lantern.audit.models import AuditEvent
-
-
-@pytest.fixture
-def audit_rows():
-    """Count audit rows: `with audit_rows() as rows: ...; rows.added` gives the rows a block wrote."""
-
-    class Counter:
-        def __init__(self) -> None:
-            self.before = 0
-            self.added: list[AuditEvent] = []
-
-        def __enter__(self) -> Counter:
-            self.before = AuditEvent.objects.count()
-            last = AuditEvent.objects.order_by("-seq").first()
-            self._last_seq = last.seq if last else 0
-            return self
-
-        def __exit__(self, *exc: object) -> None:
-            self.added = list(AuditEvent.objects.filter(seq__gt=self._last_seq).order_by("seq"))
-
-    return Counter
+PLAIN_STATIC = "django.contrib.staticfiles.storage.StaticFilesStorage"
 
 
-@pytest.fixture
-def on_postgresql() -> bool:
-    return connection.vendor == "postgresql"
+@pytest.fixture(autouse=True)
+def _static_files_by_plain_name(settings) -> None:
+    """Pages in tests link the built stylesheet and scripts by their plain names.
+
+    Production uses whitenoise's manifest storage, whose hashed names exist only after `collectstatic`
+    (which `lantern serve` runs, and which the production-mode tests exercise). The test live server serves
+    /static/ through the staticfiles finders instead: the same bytes, always the current build.
+    """
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": PLAIN_STATIC}}

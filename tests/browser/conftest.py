@@ -45,18 +45,8 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(autouse=True)
-def _browser_settings(settings: SettingsWrapper) -> None:
-    """Serve the built stylesheet and scripts from the source tree, and hash demo passwords quickly.
-
-    The live server serves /static/ through the staticfiles finders, which know nothing of the hashed names
-    the manifest storage puts in pages (nor does that manifest exist before `collectstatic`), so here pages
-    link the built files by their plain names: the same bytes, always the current build. Every test creates
-    the twelve demo users afresh, and PBKDF2 for each would cost seconds per test.
-    """
-    settings.STORAGES = {
-        **django_settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+def _fast_password_hashing(settings: SettingsWrapper) -> None:
+    """Every test creates the twelve demo users afresh, and PBKDF2 for each would cost seconds per test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
