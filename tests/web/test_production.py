@@ -18,7 +18,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def production_env(tmp_path: Path, database_url: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("LANTERN_")}
+    # A clean environment for the server: no Lantern settings and no test-only Django switches.
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("LANTERN_") and key != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     env.update(
         {
             "LANTERN_HOME": str(tmp_path),
