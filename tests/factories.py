@@ -10,7 +10,8 @@ from django.conf import settings
 from lantern.access.models import SharingAgreement
 from lantern.accounts.enums import AgencyKind
 from lantern.accounts.models import Agency, Team, User
-from lantern.people.models import AgencyRecord, Person
+from lantern.people.models import Person, SourceRecord
+from lantern.people.search import index_record
 
 
 class AgencyFactory(factory.django.DjangoModelFactory):
@@ -72,11 +73,19 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
 class RecordFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = AgencyRecord
+        model = SourceRecord
+        skip_postgeneration_save = True
 
     person = factory.SubFactory(PersonFactory)
     agency = factory.LazyAttribute(lambda o: o.person.owning_agency)
+    given_name = factory.LazyAttribute(lambda o: o.person.given_name)
+    family_name = factory.LazyAttribute(lambda o: o.person.family_name)
     category = "agency_record"
     title = "Seen at the bus station late at night"
     summary = "Synthetic test record."
     handling_code = "P"
+
+    @factory.post_generation
+    def searchable(obj: SourceRecord, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
+        if create:
+            index_record(obj)

@@ -19,6 +19,7 @@ from lantern.audit.api import router as audit_router
 from lantern.audit.services import AuditAction, Outcome, audit_record
 from lantern.people.api import records_router
 from lantern.people.api import router as people_router
+from lantern.people.linking import LinkageBusy
 from lantern.web.api import router as web_router
 
 
@@ -109,6 +110,11 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     _rejected(request, 422, "invalid fields")
     return _detail(request, 422, exc.errors)
+
+
+@api.exception_handler(LinkageBusy)
+def linkage_busy(request: HttpRequest, exc: LinkageBusy) -> HttpResponse:
+    return _detail(request, 409, str(exc))  # the service has audited the refusal already
 
 
 @api.exception_handler(HttpError)

@@ -63,10 +63,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # trigram lookups for fuzzy search when the database is PostgreSQL
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "lantern.web",
     "lantern.audit",
     "lantern.accounts",
@@ -224,3 +227,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LANTERN_LOG_LEVEL", "WARNING")},
 }
+
+# Background work (linkage runs) is queued in the database and run by `lantern db_worker`; `lantern serve`
+# starts one beside the web server unless LANTERN_TASK_WORKER=0 (when workers run as their own service).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+TASK_WORKER_IN_SERVE = _env_bool("LANTERN_TASK_WORKER", default=True)

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from lantern.access.policy import Action, can, scope
-from lantern.people.models import AgencyRecord, Person
+from lantern.people.models import Person, SourceRecord
 from tests.factories import AgencyFactory, AgreementFactory, PersonFactory, RecordFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ def test_scope_never_widens_a_queryset() -> None:
     PersonFactory(owning_agency=home, family_name="Outside")
     narrowed = scope(user, Person.objects.filter(family_name="Inside"))
     assert list(narrowed) == [mine]
-    assert scope(user, AgencyRecord.objects.none()).count() == 0
+    assert scope(user, SourceRecord.objects.none()).count() == 0
 
 
 def test_inactive_users_can_do_nothing() -> None:

@@ -25,7 +25,7 @@ from lantern.accounts.enums import AgencyKind
 from lantern.accounts.models import Agency, User
 from lantern.accounts.services import token_create
 from lantern.audit.models import AuditEvent
-from lantern.people.models import AgencyRecord, Allocation, Person
+from lantern.people.models import Allocation, LinkReview, Person, SourceRecord
 from tests.factories import AgencyFactory, AgreementFactory, PersonFactory, RecordFactory, UserFactory
 
 HOME_KIND = {
@@ -50,6 +50,7 @@ EXERCISED: frozenset[tuple[Category, Action]] = frozenset(
         (Category.PERSON, Action.SEARCH),
         (Category.PERSON, Action.CREATE),
         (Category.PERSON, Action.UPDATE),
+        (Category.PERSON, Action.LINK),
         (Category.AGENCY_RECORD, Action.VIEW),
         (Category.AGENCY_RECORD, Action.CREATE),
         (Category.AGENCY_RECORD, Action.UPDATE),
@@ -62,8 +63,13 @@ EXERCISED: frozenset[tuple[Category, Action]] = frozenset(
         (Category.USER_ACCOUNT, Action.VIEW),
         (Category.USER_ACCOUNT, Action.CREATE),
         (Category.USER_ACCOUNT, Action.UPDATE),
+        (Category.LINKAGE_RUN, Action.VIEW),
+        (Category.LINKAGE_RUN, Action.CREATE),
     }
 )
+
+
+DIFFERENT_PEOPLE = {"decision": "different", "reason": "Different dates of birth."}
 
 
 def expected(role: Role, category: Category, action: Action, facts: dict[Condition, bool] | None) -> bool:
@@ -87,6 +93,7 @@ class Target:
     obj: Any
     facts: dict[Condition, bool]
     parent_facts: dict[Condition, bool] | None = None
+    reviews: list[LinkReview] = field(default_factory=list)
 
 
 @dataclass
@@ -131,6 +138,16 @@ def build_world(role: Role) -> World:
         for category, handling in itertools.product(("agency_record", "sexual_health"), ("P", "C")):
             record = RecordFactory(person=person, agency=owner, category=category, handling_code=handling)
             world.records.append(Target(record, no_facts(**base, handling_p=handling == "P"), person_facts))
+    # Two pending pairs (one for the UI, one for the API) between each person and the user's own person,
+    # so the matrix can exercise identity decisions: "different people" changes no one's access.
+    home_person = world.home_person
+    assert home_person is not None
+    home_record = home_person.records.order_by("pk").last()
+    for target in world.people:
+        for record in target.obj.records.order_by("pk")[:2]:  # a pair is reviewed once, so two records
+            target.reviews.append(LinkReview.objects.create(
+                record_a=record, record_b=home_record, match_probability=0.7, match_weight=2.0, evidence=[]
+            ))  # fmt: skip
     return world
 
 
@@ -221,6 +238,24 @@ def run_matrix(world: World, http: Http) -> Checker:
                     lambda p=person: http.api.patch(f"/people/{p.pk}", json={"kind": p.kind}),
                     status_for(allowed, visible, 200),
                 )
+        home_facts = no_facts(same_agency=True)
+        both_visible = visible and expected(role, Category.PERSON, Action.VIEW, home_facts)
+        both_link = expected(role, Category.PERSON, Action.LINK, facts) and expected(
+            role, Category.PERSON, Action.LINK, home_facts
+        )
+        ui_review, api_review = target.reviews
+        check(
+            f"UI link {person.family_name}",
+            lambda r=ui_review: http.post(f"/people/reviews/{r.pk}/", DIFFERENT_PEOPLE),
+            status_for(both_link, both_visible, 302),
+        )
+        check(
+            f"API link {person.family_name}",
+            lambda r=api_review: http.api.post(
+                f"/people/reviews/{r.pk}", json={"same_person": False, "reason": "Different."}
+            ),
+            status_for(both_link, both_visible, 200),
+        )
         can_search = expected(role, Category.PERSON, Action.SEARCH, None)
         found_expected = expected(role, Category.PERSON, Action.SEARCH, facts)
         ui = check(
@@ -291,7 +326,10 @@ def run_matrix(world: World, http: Http) -> Checker:
             status_for(allowed, parent_visible, 201),
         )
 
-    # Category-wide pages: the audit log, aggregates, user accounts.
+    # Category-wide pages: the review queue, the audit log, aggregates, user accounts.
+    allowed = expected(role, Category.PERSON, Action.LINK, None)
+    check("UI review queue", lambda: http.ui.get("/people/reviews/"), 200 if allowed else 403)
+    check("API review queue", lambda: http.api.get("/people/reviews"), 200 if allowed else 403)
     for action, ui_path, api_path in (
         (Action.SEARCH, "/audit/", "/audit/events"),
         (Action.VIEW, "/audit/my-records/", "/audit/my-records"),
@@ -306,6 +344,16 @@ def run_matrix(world: World, http: Http) -> Checker:
     allowed = expected(role, Category.AGGREGATE, Action.VIEW, None)
     check("UI overview", lambda: http.ui.get("/overview/"), 200 if allowed else 403, 0 if allowed else 1)
     check("API overview", lambda: http.api.get("/overview"), 200 if allowed else 403, 0 if allowed else 1)
+    # Linkage runs hold counts, never a person: a permitted look leaves no audit row, a start leaves one,
+    # and a second start while the first is queued is refused (and audited) rather than racing it.
+    allowed = expected(role, Category.LINKAGE_RUN, Action.VIEW, None)
+    check("UI linkage runs", lambda: http.ui.get("/people/linkage/"), 200 if allowed else 403, 0 if allowed else 1)
+    check(
+        "API linkage runs", lambda: http.api.get("/people/linkage/runs"), 200 if allowed else 403, 0 if allowed else 1
+    )
+    allowed = expected(role, Category.LINKAGE_RUN, Action.CREATE, None)
+    check("UI start linkage run", lambda: http.post("/people/linkage/", {}), 302 if allowed else 403)
+    check("API start linkage run", lambda: http.api.post("/people/linkage/runs"), 409 if allowed else 403)
     allowed = expected(role, Category.USER_ACCOUNT, Action.VIEW, None)
     check("UI users", lambda: http.ui.get("/manage/users/"), 200 if allowed else 403)
     users = check("API users", lambda: http.api.get("/users"), 200 if allowed else 403)
@@ -347,4 +395,4 @@ def test_access_matrix(role: Role, live_server: Any) -> None:
         checker.failures[:60]
     )
     # Nothing the matrix did may have changed what it was checking.
-    assert AgencyRecord.objects.filter(person__in=[t.obj for t in world.people]).count() >= len(world.records)
+    assert SourceRecord.objects.filter(person__in=[t.obj for t in world.people]).count() >= len(world.records)

@@ -13,7 +13,7 @@ PROTECTED = [m for m in apps.get_models() if hasattr(m, "ACCESS_FIELDS")]
 
 def test_protected_models_are_found() -> None:
     names = {m.__name__ for m in PROTECTED}
-    assert {"Person", "AgencyRecord", "AuditEvent"} <= names
+    assert {"Person", "SourceRecord", "AuditEvent"} <= names
 
 
 @pytest.mark.django_db

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from lantern.access.models import BreakGlass
 from lantern.access.services import break_glass_open
 from lantern.accounts.models import User
-from lantern.people.models import AgencyRecord, Person
+from lantern.people.models import Person, SourceRecord
 from lantern.people.selectors import person_get, record_get
 from lantern.people.services import person_create, record_create
 
@@ -22,8 +22,8 @@ BREAK_GLASS_REASON = "Synthetic emergency: testing the break-glass review page."
 class Casework:
     alpha: Person  # a child recorded by sw1, with a shared (P) and a closed (C) record
     bravo: Person  # a second child with the same family name, so a search finds two people
-    shared_record: AgencyRecord
-    closed_record: AgencyRecord
+    shared_record: SourceRecord
+    closed_record: SourceRecord
     break_glass: BreakGlass  # sw2 opened the closed record in an emergency; tm1 has to review it
 
 

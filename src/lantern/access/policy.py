@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -41,6 +41,7 @@ class Category(StrEnum):
     AUDIT_LOG = "audit_log"
     AGGREGATE = "aggregate"
     USER_ACCOUNT = "user_account"
+    LINKAGE_RUN = "linkage_run"
 
     @property
     def label(self) -> str:
@@ -54,6 +55,7 @@ CATEGORY_LABELS: Mapping[Category, str] = {
     Category.AUDIT_LOG: "the audit log",
     Category.AGGREGATE: "aggregate figures with no person in them",
     Category.USER_ACCOUNT: "user accounts",
+    Category.LINKAGE_RUN: "identity-resolution runs (their progress and counts; never a person)",
 }
 
 
@@ -65,6 +67,7 @@ class Action(StrEnum):
     DELETE = "delete"
     SHARE = "share"
     EXPORT = "export"
+    LINK = "link"  # decide that records are, or are not, the same person (merge and unmerge)
 
 
 class Condition(StrEnum):
@@ -113,6 +116,9 @@ POLICY: tuple[Grant, ...] = (
     _grant(PRACTITIONERS, Category.PERSON, {_A.VIEW, _A.SEARCH}, _C.SAME_AGENCY),
     _grant(PRACTITIONERS, Category.PERSON, {_A.VIEW, _A.SEARCH}, _C.SHARING_AGREEMENT),
     _grant(PRACTITIONERS, Category.PERSON, {_A.CREATE, _A.UPDATE}, _C.SAME_AGENCY),
+    # Identity decisions (merge, unmerge, review) by qualified staff who may see the person.
+    _grant(QUALIFIED_PRACTITIONERS, Category.PERSON, {_A.LINK}, _C.SAME_AGENCY),
+    _grant(QUALIFIED_PRACTITIONERS, Category.PERSON, {_A.LINK}, _C.SHARING_AGREEMENT),
     # Agency records: qualified staff see their agency's; unqualified staff only what they are allocated.
     _grant(QUALIFIED_PRACTITIONERS, Category.AGENCY_RECORD, {_A.VIEW, _A.UPDATE}, _C.SAME_AGENCY),
     _grant({_R.SOCIAL_CARE_ASSISTANT}, Category.AGENCY_RECORD, {_A.VIEW, _A.UPDATE}, _C.SAME_AGENCY, _C.ALLOCATED),
@@ -127,6 +133,8 @@ POLICY: tuple[Grant, ...] = (
     _grant(PRACTITIONERS, Category.AUDIT_LOG, {_A.VIEW}, _C.RECORD_OWNER),
     # Aggregates only: the partnership board, managers and analysts.
     _grant({_R.BOARD_MEMBER, _R.TEAM_MANAGER, _R.INTELLIGENCE_ANALYST}, Category.AGGREGATE, {_A.VIEW}),
+    # Linkage runs re-resolve everyone's identities, so analysts and managers start them; they show counts only.
+    _grant({_R.TEAM_MANAGER, _R.INTELLIGENCE_ANALYST}, Category.LINKAGE_RUN, {_A.VIEW, _A.CREATE}),
     # System administrators manage accounts and see no personal data.
     _grant({_R.SYSTEM_ADMIN}, Category.USER_ACCOUNT, {_A.VIEW, _A.CREATE, _A.UPDATE}),
 )
@@ -359,15 +367,20 @@ def require_row(user: User, action: Action | str, queryset: models.QuerySet[_M],
     except (ValidationError, ValueError):
         row = None
     if row is None:
-        audit_record(
-            actor=user,
-            action=AuditAction.DENIED,
-            object_type=queryset.model.AUDIT_TYPE,  # type: ignore[attr-defined]
-            object_id=str(pk)[:64],
-            purpose=purpose,
-            outcome=Outcome.DENIED,
-            detail={"attempted": Action(action).value, "reason": "not found"},
-        )
-        raise NotVisible
+        refuse_missing(user, action, queryset.model.AUDIT_TYPE, pk, purpose=purpose)  # type: ignore[attr-defined]
     require(user, action, row, purpose=purpose)
     return row
+
+
+def refuse_missing(user: User, action: Action | str, object_type: str, pk: object, *, purpose: str) -> NoReturn:
+    """Refuse a row that does not exist exactly as one the user may not know exists: audited, then 404."""
+    audit_record(
+        actor=user,
+        action=AuditAction.DENIED,
+        object_type=object_type,
+        object_id=str(pk)[:64],
+        purpose=purpose,
+        outcome=Outcome.DENIED,
+        detail={"attempted": Action(action).value, "reason": "not found"},
+    )
+    raise NotVisible

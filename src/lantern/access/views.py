@@ -13,14 +13,14 @@ from lantern.access.models import SharingAgreement
 from lantern.access.policy import Category, NotVisible, category_of
 from lantern.access.registry import guards, no_personal_data
 from lantern.access.sharing import agreements_in_force
-from lantern.people.models import AgencyRecord, Person
+from lantern.people.models import Person, SourceRecord
 from lantern.web.actor import signed_in_user
 from lantern.web.forms import GovukForm
 
 # What break glass can open, and where the opened record lives.
 BREAK_GLASS_TARGETS = {
     "person": (Person, "people:detail", "person_id"),
-    "agency_record": (AgencyRecord, "people:record", "record_id"),
+    "agency_record": (SourceRecord, "people:record", "record_id"),
 }
 
 

@@ -1,7 +1,9 @@
 """The Kestrelmoor demo borough: agencies, teams, users, sharing agreements and synthetic people.
 
-Everything is invented: names from Faker en_GB, phone numbers only from Ofcom's drama range
-(07700 900000-900999), and the same seed always gives the same borough (ids included).
+Everything is invented: names from Faker en_GB, phone numbers only from Ofcom's drama ranges (mobiles
+07700 900000-900999), and the same seed always gives the same borough (ids included). Each agency's record
+arrives as a person of its own, as it would from a real agency's system; `lantern demo` then runs linkage,
+which joins most of them and leaves the pairs it is unsure of for review.
 """
 
 from __future__ import annotations
@@ -10,28 +12,29 @@ import datetime as dt
 import random
 import uuid
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from faker import Faker
 
 from lantern.access.models import SharingAgreement
 from lantern.access.roles import Role
 from lantern.accounts.enums import AgencyKind
 from lantern.accounts.models import Agency, Team, User
 from lantern.audit.services import AuditAction, Outcome, audit_record
-from lantern.people.enums import PersonKind, RecordCategory
-from lantern.people.models import AgencyRecord, Allocation, Person
+from lantern.people import normalise
+from lantern.people.enums import AliasKind, PersonKind, RecordCategory
+from lantern.people.linkage.clean import SEX_VALUES
+from lantern.people.linkage.synthetic import SyntheticPerson, generate_records
+from lantern.people.models import Address, Alias, Allocation, Person, Phone, SourceRecord, Vehicle
+from lantern.people.search import index_records
 
 DEFAULT_SEED = 20130514
 # A fixed "today" for the generated history, so a seed gives the same borough whenever it is run.
 ANCHOR_DATE = dt.date(2026, 11, 2)
 
-CHILDREN_PER_SCALE = 2000
-ADULTS_PER_SCALE = 300
 RECORDS_PER_SCALE = 5000
 
 AGENCIES: tuple[tuple[str, str, AgencyKind], ...] = (
@@ -124,12 +127,11 @@ RECORD_TITLES: dict[str, tuple[str, ...]] = {
         "Concern about a takeaway venue",
     ),
 }
+RECORDERS = (
+    Role.SOCIAL_WORKER, Role.SOCIAL_CARE_ASSISTANT, Role.POLICE_CSE_OFFICER, Role.SEXUAL_HEALTH_NURSE,
+    Role.DESIGNATED_SAFEGUARDING_LEAD, Role.YOUTH_WORKER,
+)  # fmt: skip
 SEXUAL_HEALTH_TITLES = ("STI screening result", "Pregnancy test", "Repeat emergency contraception")
-
-
-def drama_phone(rng: random.Random) -> str:
-    """A mobile number from Ofcom's range reserved for drama: never a real subscriber."""
-    return f"07700 900{rng.randrange(0, 1000):03d}"
 
 
 def _uuid(rng: random.Random) -> uuid.UUID:
@@ -140,11 +142,6 @@ def _at(rng: random.Random, days_back: int) -> dt.datetime:
     day = ANCHOR_DATE - dt.timedelta(days=rng.randrange(0, days_back))
     moment = dt.datetime.combine(day, dt.time(rng.randrange(8, 20), rng.randrange(0, 60)))
     return timezone.make_aware(moment)
-
-
-def _birth_date(rng: random.Random, youngest: int, oldest: int) -> dt.date:
-    age_days = rng.randrange(youngest * 365, oldest * 365 + 364)
-    return ANCHOR_DATE - dt.timedelta(days=age_days)
 
 
 def ensure_organisation() -> dict[str, Agency]:
@@ -204,81 +201,93 @@ def _ensure_agreements(agencies: dict[str, Agency]) -> None:
             )
 
 
-def _people(rng: random.Random, fake: Faker, scale: int, agencies: dict[str, Agency]) -> Iterator[Person]:
-    creators = {
-        code: User.objects.filter(
-            agency__code=code,
-            role__in=[
-                Role.SOCIAL_WORKER,
-                Role.POLICE_CSE_OFFICER,
-                Role.SEXUAL_HEALTH_NURSE,
-                Role.DESIGNATED_SAFEGUARDING_LEAD,
-                Role.YOUTH_WORKER,
-            ],
-        )
-        .order_by("username")
-        .first()
-        for code in PARTNERS
+def _alias_kind(alias: str, person: SyntheticPerson) -> AliasKind:
+    if alias in person.street_names:
+        return AliasKind.STREET_NAME
+    if alias == person.given_name or " " in alias:
+        return AliasKind.FORMAL
+    return AliasKind.DIMINUTIVE
+
+
+@dataclass
+class _Fragments:
+    """Each agency's own record of a person, as a person of its own until a linkage run joins them."""
+
+    people: list[Person]
+    records: list[SourceRecord]
+    parts: list[Alias | Phone | Vehicle | Address]
+
+
+def _fragments(rng: random.Random, scale: int, seed: int, agencies: dict[str, Agency]) -> _Fragments:
+    """Kestrelmoor's agencies' records: the same children and adults in one to five agencies' records, with
+    typos, diminutives, street names, swapped names, partial dates of birth, changed phones and cars (the
+    linkage benchmark's generator, so the demo is as hard as what Lantern is measured on)."""
+    data = generate_records(RECORDS_PER_SCALE * scale, seed=seed)
+    truth = {person.key: person for person in data.people}
+    recorders = {
+        code: list(User.objects.filter(agency__code=code, role__in=RECORDERS).order_by("username")) for code in PARTNERS
     }
-    for index in range((CHILDREN_PER_SCALE + ADULTS_PER_SCALE) * scale):
-        child = index < CHILDREN_PER_SCALE * scale
-        female = rng.random() < (0.8 if child else 0.1)
-        agency = rng.choices(PARTNERS, weights=(5, 3, 1, 2, 1))[0] if child else rng.choice(("police", "csc"))
-        yield Person(
+    out = _Fragments([], [], [])
+    for row in sorted(data.rows(), key=lambda r: r["record_id"]):
+        true = truth[data.truth[row["record_id"]]]
+        code = row["agency"]
+        dob = _dob_parts(row["dob"])
+        child = true.kind == "child"
+        sex = SEX_VALUES.get(row["sex"].strip().lower()) or ""
+        person = Person(
             id=_uuid(rng),
             kind=PersonKind.CHILD if child else PersonKind.ADULT,
-            given_name=fake.first_name_female() if female else fake.first_name_male(),
-            family_name=fake.last_name(),
-            date_of_birth=_birth_date(rng, 11, 17)
-            if child
-            else (_birth_date(rng, 18, 45) if rng.random() < 0.8 else None),
-            sex="F" if female else "M",
-            owning_agency=agencies[agency],
-            created_by=creators[agency],
+            given_name=row["given_name"].strip().title() or "Not known",
+            family_name=row["family_name"].strip().title() or "Not known",
+            date_of_birth=dt.date(*dob) if dob[2] else None,  # type: ignore[arg-type]
+            sex=sex,
+            owning_agency=agencies[code],
+            created_by=recorders[code][0],
             created_at=_at(rng, 730),
             statutory_enquiry_open=child and rng.random() < 0.05,
         )
-
-
-def _records(
-    rng: random.Random, scale: int, people: list[Person], agencies: dict[str, Agency]
-) -> Iterator[AgencyRecord]:
-    recorders = {
-        code: list(
-            User.objects.filter(
-                agency__code=code,
-                role__in=[
-                    Role.SOCIAL_WORKER,
-                    Role.SOCIAL_CARE_ASSISTANT,
-                    Role.POLICE_CSE_OFFICER,
-                    Role.SEXUAL_HEALTH_NURSE,
-                    Role.DESIGNATED_SAFEGUARDING_LEAD,
-                    Role.YOUTH_WORKER,
-                ],
-            ).order_by("username")
-        )
-        for code in PARTNERS
-    }
-    for _ in range(RECORDS_PER_SCALE * scale):
-        person = rng.choice(people)
-        code = rng.choices(PARTNERS, weights=(5, 4, 2, 2, 2))[0]
-        sexual_health = code == "health" and person.kind == PersonKind.CHILD and rng.random() < 0.35
+        sexual_health = code == "health" and child and rng.random() < 0.35
         title = rng.choice(SEXUAL_HEALTH_TITLES if sexual_health else RECORD_TITLES[code])
-        summary = (
-            f"{title} concerning {person.given_name}. Contact number given: {drama_phone(rng)}. "
-            f"Recorded for information-sharing under the Kestrelmoor protocol."
-        )
-        yield AgencyRecord(
+        phone = normalise.try_phone(row["phone"])
+        contact = f" Contact number given: {normalise.display_phone(phone)}." if phone else ""
+        record = SourceRecord(
             id=_uuid(rng),
             person=person,
+            source_id=row["record_id"].upper(),
+            given_name=row["given_name"],
+            family_name=row["family_name"],
+            dob_year=dob[0],
+            dob_month=dob[1],
+            dob_day=dob[2],
+            sex=sex,
             agency=agencies[code],
             category=RecordCategory.SEXUAL_HEALTH if sexual_health else RecordCategory.AGENCY_RECORD,
             title=title,
-            summary=summary,
+            summary=f"{title} concerning {row['given_name'] or 'a young person'}.{contact} "
+            "Recorded for information-sharing under the Kestrelmoor protocol.",
             handling_code="C" if rng.random() < 0.2 else "P",
             recorded_by=rng.choice(recorders[code]),
-            recorded_at=_at(rng, 730),
+            recorded_at=person.created_at,
         )
+        out.people.append(person)
+        out.records.append(record)
+        aliases = [a.strip() for a in row["aliases"].split(";") if a.strip()]
+        out.parts += [Alias(record=record, name=a, kind=_alias_kind(a, true)) for a in aliases]
+        if phone:
+            out.parts.append(Phone(record=record, number=phone))
+        if vrm := normalise.try_vrm(row["vrm"]):
+            out.parts.append(Vehicle(record=record, vrm=vrm))
+        if postcode := normalise.try_postcode(row["postcode"]):
+            out.parts.append(Address(record=record, postcode=postcode))
+    return out
+
+
+def _dob_parts(raw: str) -> tuple[int | None, int | None, int | None]:
+    try:
+        parsed = normalise.parse_partial_date(raw)
+    except normalise.InvalidValue:
+        return None, None, None  # an agency's unusable date: kept out, as an import would refuse it
+    return (parsed.year, parsed.month, parsed.day) if parsed else (None, None, None)
 
 
 def demo_present() -> bool:
@@ -292,17 +301,21 @@ def generate(
     if scale < 1:
         raise ValueError("scale must be 1 or more")
     rng = random.Random(seed)
-    fake = Faker("en_GB")
-    fake.seed_instance(seed)
     tick = progress or (lambda _stage, _n: None)
     with transaction.atomic():
         agencies = ensure_organisation()
-        people = list(_people(rng, fake, scale, agencies))
+        made = _fragments(rng, scale, seed, agencies)
+        people, records = made.people, made.records
         Person.objects.bulk_create(people, batch_size=2000)
         tick("people", len(people))
-        records = list(_records(rng, scale, people, agencies))
-        AgencyRecord.objects.bulk_create(records, batch_size=2000)
+        SourceRecord.objects.bulk_create(records, batch_size=2000)
+        Alias.objects.bulk_create([p for p in made.parts if isinstance(p, Alias)], batch_size=2000)
+        Phone.objects.bulk_create([p for p in made.parts if isinstance(p, Phone)], batch_size=2000)
+        Vehicle.objects.bulk_create([p for p in made.parts if isinstance(p, Vehicle)], batch_size=2000)
+        Address.objects.bulk_create([p for p in made.parts if isinstance(p, Address)], batch_size=2000)
         tick("records", len(records))
+        index_records(r.pk for r in records)
+        tick("search index", len(records))
         children = [p for p in people if p.kind == PersonKind.CHILD]
         allocations = [
             Allocation(person=p, user=User.objects.get(username=username))

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
-from lantern.access.policy import Action, Category, require, require_row, scope
+from lantern.access.policy import Action, Category, NotVisible, refuse_missing, require, require_row, scope
+from lantern.access.sharing import providers_for
 from lantern.audit.services import AuditAction, Outcome, audit_record
-from lantern.people.enums import PersonKind
-from lantern.people.models import AgencyRecord, Person
+from lantern.people.enums import PersonKind, PersonStatus, ReviewStatus
+from lantern.people.models import LinkageRun, LinkReview, Merge, Person, RecordLink, SourceRecord
+from lantern.people.search import person_matches
 
 if TYPE_CHECKING:
     from lantern.accounts.models import User
@@ -21,36 +23,66 @@ SEARCH_LIMIT = 50
 @dataclass(frozen=True)
 class PersonView:
     person: Person
-    records: list[AgencyRecord]
+    records: list[SourceRecord]
     holding_agencies: list[str]
+    links: list[RecordLink] = field(default_factory=list)
+    merges: list[Merge] = field(default_factory=list)
+
+
+def searchable_agencies(*, actor: User) -> frozenset[int]:
+    """The agencies whose records a search may match and name: the actor's own and those with an
+    information-sharing agreement in force that covers people (which agencies know a person is part of
+    their identity). Never wider than ``access.scope``; it narrows what keys and agency codes are used."""
+    if actor.agency_id is None:
+        return frozenset()
+    return frozenset({actor.agency_id}) | providers_for(recipient_id=actor.agency_id, category=Category.PERSON)
 
 
 def person_search(*, actor: User, query: str, limit: int = SEARCH_LIMIT, offset: int = 0) -> tuple[list[Person], int]:
+    """People matching any name, alias, nickname, phone, mark or date of birth, best match first, among
+    those the actor may find (``access.scope``), matched only on records of agencies sharing with the
+    actor's. One page of them and how many match in all. One audit row, whatever the results."""
     require(actor, Action.SEARCH, Category.PERSON, purpose="person search")
-    terms = query.split()
-    people = scope(actor, Person.objects.select_related("owning_agency"), Action.SEARCH)
-    for term in terms:
-        people = people.filter(Q(given_name__icontains=term) | Q(family_name__icontains=term))
-    if not terms:
-        people = people.none()
-    total = people.count()
-    found = list(people.order_by("family_name", "given_name", "id")[offset : offset + limit])
+    within = scope(actor, Person.objects.filter(status=PersonStatus.ACTIVE), Action.SEARCH)
+    matches = person_matches(
+        query, within=within, agency_ids=searchable_agencies(actor=actor), limit=limit, offset=offset
+    )
+    by_id = Person.objects.select_related("owning_agency").in_bulk([pk for pk, _ in matches.ranked])
+    people = [by_id[pk] for pk, _ in matches.ranked if pk in by_id]
     audit_record(
         actor=actor,
         action=AuditAction.SEARCH,
         object_type="person",
         purpose="person search",
         outcome=Outcome.SUCCESS,
-        detail={"query": query, "results": total},
+        detail={"query": query, "results": matches.total, "offset": offset, "shown": len(people)},
     )
-    return found, total
+    return people, matches.total
+
+
+def person_search_agencies(*, actor: User, people: list[Person]) -> dict[str, list[str]]:
+    """Which agencies hold information about each person found, as far as the actor may know: their own
+    agency and agencies sharing people with it. An agency with no agreement is not named, so a result
+    never reveals that, say, a clinic the actor's agency has no agreement with knows the child."""
+    agencies = searchable_agencies(actor=actor)
+    codes: dict[str, set[str]] = {
+        str(p.pk): {p.owning_agency.code} if p.owning_agency_id in agencies else set() for p in people
+    }
+    rows = (
+        SourceRecord.objects.filter(person__in=people, agency_id__in=agencies)
+        .values_list("person_id", "agency__code")
+        .distinct()
+    )
+    for person_id, code in rows:
+        codes[str(person_id)].add(code)
+    return {key: sorted(value) for key, value in codes.items()}
 
 
 def person_agencies(*, people: list[Person]) -> dict[str, list[str]]:
     """Which agencies hold information about people the caller may already see. The fact that an agency
     holds information is shareable even when the detail is not (no further audit: part of the same read)."""
     codes: dict[str, set[str]] = {str(p.pk): {p.owning_agency.code} for p in people}
-    rows = AgencyRecord.objects.filter(person__in=people).values_list("person_id", "agency__code").distinct()
+    rows = SourceRecord.objects.filter(person__in=people).values_list("person_id", "agency__code").distinct()
     for person_id, code in rows:
         codes[str(person_id)].add(code)
     return {key: sorted(value) for key, value in codes.items()}
@@ -59,7 +91,16 @@ def person_agencies(*, people: list[Person]) -> dict[str, list[str]]:
 def person_get(*, actor: User, person_id: object, purpose: str = "view person") -> PersonView:
     person = require_row(actor, Action.VIEW, Person.objects.select_related("owning_agency"), person_id, purpose=purpose)
     records = list(
-        scope(actor, person.records.select_related("agency", "recorded_by"), Action.VIEW).order_by("-recorded_at")
+        scope(actor, person.records.select_related("agency", "recorded_by"), Action.VIEW)
+        .prefetch_related("aliases", "phones", "vehicles", "addresses", "identifiers", "places__place")
+        .order_by("-recorded_at")
+    )
+    shown = [r.pk for r in records]
+    # Only links whose both records the user may see: a link must not reveal a record it joins.
+    links = list(
+        RecordLink.objects.filter(record_a__in=shown, record_b__in=shown).select_related(
+            "record_a__agency", "record_b__agency"
+        )
     )
     audit_record(
         actor=actor,
@@ -70,7 +111,8 @@ def person_get(*, actor: User, person_id: object, purpose: str = "view person") 
         detail={"records_shown": [str(r.pk) for r in records]},
     )
     holding = person_agencies(people=[person])[str(person.pk)]
-    return PersonView(person=person, records=records, holding_agencies=holding)
+    merges = list(person.merges_kept.filter(undone_at__isnull=True).select_related("decided_by"))
+    return PersonView(person=person, records=records, holding_agencies=holding, links=links, merges=merges)
 
 
 def person_for_change(*, actor: User, person_id: object, action: Action, purpose: str) -> Person:
@@ -78,17 +120,17 @@ def person_for_change(*, actor: User, person_id: object, action: Action, purpose
     return require_row(actor, action, Person.objects.select_related("owning_agency"), person_id, purpose=purpose)
 
 
-def _records() -> QuerySet[AgencyRecord]:
-    return AgencyRecord.objects.select_related("person", "agency", "recorded_by")
+def _records() -> QuerySet[SourceRecord]:
+    return SourceRecord.objects.select_related("person", "agency", "recorded_by")
 
 
-def record_get(*, actor: User, record_id: object, purpose: str = "view record") -> AgencyRecord:
+def record_get(*, actor: User, record_id: object, purpose: str = "view record") -> SourceRecord:
     record = require_row(actor, Action.VIEW, _records(), record_id, purpose=purpose)
     audit_record(actor=actor, action=AuditAction.VIEW, target=record, purpose=purpose, outcome=Outcome.SUCCESS)
     return record
 
 
-def record_for_change(*, actor: User, record_id: object, purpose: str) -> AgencyRecord:
+def record_for_change(*, actor: User, record_id: object, purpose: str) -> SourceRecord:
     return require_row(actor, Action.UPDATE, _records(), record_id, purpose=purpose)
 
 
@@ -100,6 +142,62 @@ def people_count_by_kind() -> dict[str, int]:
     return counts
 
 
-def opened_for_change(*, actor: User, target: Person | AgencyRecord, purpose: str) -> None:
+def opened_for_change(*, actor: User, target: Person | SourceRecord, purpose: str) -> None:
     """A change form shows the record: that read is audited like any other (one row per request)."""
     audit_record(actor=actor, action=AuditAction.VIEW, target=target, purpose=purpose, outcome=Outcome.SUCCESS)
+
+
+def review_get(*, actor: User, review_id: object, purpose: str) -> LinkReview:
+    """A pair waiting for a decision. The caller must be able to see both people to know it exists."""
+    reviews = LinkReview.objects.select_related("record_a__person", "record_b__person")
+    try:
+        review = reviews.filter(pk=int(str(review_id))).first()
+    except ValueError:
+        review = None
+    if review is None:
+        refuse_missing(actor, Action.VIEW, "link_review", review_id, purpose=purpose)
+    for person in (review.record_a.person, review.record_b.person):
+        require(actor, Action.VIEW, person, purpose=purpose)
+    return review
+
+
+def reviews_pending(*, actor: User, limit: int = 50) -> list[LinkReview]:
+    """Pending pairs where the actor may see both people, most likely matches first."""
+    visible = scope(actor, Person.objects.all(), Action.VIEW).values("pk")
+    reviews = list(
+        LinkReview.objects.filter(
+            status=ReviewStatus.PENDING, record_a__person__in=visible, record_b__person__in=visible
+        ).select_related("record_a__person", "record_a__agency", "record_b__person", "record_b__agency")[:limit]
+    )
+    audit_record(
+        actor=actor, action=AuditAction.VIEW, object_type="link_review", purpose="review queue",
+        outcome=Outcome.SUCCESS, detail={"shown": [r.pk for r in reviews]},
+    )  # fmt: skip
+    return reviews
+
+
+RUNS_SHOWN = 10
+
+
+def linkage_runs(*, actor: User) -> list[LinkageRun]:
+    """The latest identity-resolution runs. They hold counts, never a person, so (like aggregates) a
+    permitted look is not audited; the page polls this while a run is under way."""
+    require(actor, Action.VIEW, Category.LINKAGE_RUN, purpose="identity-resolution runs")
+    return list(LinkageRun.objects.select_related("started_by")[:RUNS_SHOWN])
+
+
+def linkage_run_get(*, actor: User, run_id: int) -> LinkageRun:
+    require(actor, Action.VIEW, Category.LINKAGE_RUN, purpose="identity-resolution run")
+    run = LinkageRun.objects.filter(pk=run_id).select_related("started_by").first()
+    if run is None:
+        raise NotVisible
+    return run
+
+
+def merge_get(*, actor: User, merge_id: int, purpose: str) -> Merge:
+    """A merge into a person the actor may see; anyone else is told it does not exist."""
+    merge = Merge.objects.filter(pk=merge_id).select_related("kept", "decided_by").first()
+    if merge is None:
+        refuse_missing(actor, Action.VIEW, "merge", merge_id, purpose=purpose)
+    require(actor, Action.VIEW, merge.kept, purpose=purpose)
+    return merge

@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from django.db import transaction
+
 from lantern.access.policy import Action, Category, Draft, require
 from lantern.audit.services import AuditAction, save_with_audit
 from lantern.people.enums import RecordCategory
-from lantern.people.models import AgencyRecord, Person
+from lantern.people.models import Person, SourceRecord
+from lantern.people.search import index_record
 
 if TYPE_CHECKING:
     from lantern.accounts.models import User
@@ -45,7 +48,18 @@ def person_create(
         owning_agency=actor.agency,
         created_by=actor,
     )
-    save_with_audit(actor=actor, obj=person, action=AuditAction.CREATE, purpose="record a person", create=True)
+    record = SourceRecord(
+        person=person, agency=actor.agency, given_name=person.given_name, family_name=person.family_name,
+        dob_year=date_of_birth.year if date_of_birth else None,
+        dob_month=date_of_birth.month if date_of_birth else None,
+        dob_day=date_of_birth.day if date_of_birth else None, sex=sex, title="Recorded in Lantern",
+        summary="Person recorded directly in Lantern.", handling_code="P", recorded_by=actor,
+    )  # fmt: skip
+    with transaction.atomic():
+        save_with_audit(actor=actor, obj=person, action=AuditAction.CREATE, purpose="record a person", create=True)
+        record.full_clean()
+        record.save(force_insert=True)
+        index_record(record)
     return person
 
 
@@ -70,10 +84,10 @@ def record_create(
     title: str,
     summary: str,
     handling_code: str,
-) -> AgencyRecord:
+) -> SourceRecord:
     draft = Draft(Category(RecordCategory(category).value), actor.agency_id, parent=person)
     require(actor, Action.CREATE, draft, purpose="add an agency record")
-    record = AgencyRecord(
+    record = SourceRecord(
         person=person,
         agency=actor.agency,
         category=category,
@@ -90,10 +104,11 @@ def record_create(
         detail={"person": str(person.pk)},
         create=True,
     )
+    index_record(record)
     return record
 
 
-def record_update(*, actor: User, record: AgencyRecord, **values: Any) -> AgencyRecord:
+def record_update(*, actor: User, record: SourceRecord, **values: Any) -> SourceRecord:
     require(actor, Action.UPDATE, record, purpose="update an agency record")
     changed = _changes(record, values, RECORD_FIELDS)
     save_with_audit(

@@ -11,9 +11,11 @@ from django.shortcuts import redirect, render
 
 from lantern.access.policy import Action, Category, Draft, can, require
 from lantern.access.registry import guards
-from lantern.people import selectors, services
-from lantern.people.enums import PersonKind, RecordCategory, Sex
-from lantern.people.models import AgencyRecord
+from lantern.people import identity, linking, selectors, services
+from lantern.people.charts import evidence_chart
+from lantern.people.enums import ACTIVE_RUN_STATUSES, PersonKind, RecordCategory, Sex
+from lantern.people.models import SourceRecord
+from lantern.people.search import searchable
 from lantern.web.actor import signed_in_user
 from lantern.web.forms import GovukForm
 
@@ -61,17 +63,28 @@ def _apply_errors(form: forms.Form, error: ValidationError) -> None:
 @guards(Category.PERSON)
 @login_required
 def person_search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
-    results: list[object] = []
-    total = 0
-    agencies: dict[str, list[str]] = {}
-    if query:
-        people, total = selectors.person_search(actor=signed_in_user(request), query=query)
-        agencies = selectors.person_agencies(people=people)
-        results = [{"person": p, "agencies": agencies[str(p.pk)]} for p in people]
+    actor = signed_in_user(request)
+    query = request.GET.get("q", "").strip()[:200]
+    page = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
+    page = max(page, 1)
+    context: dict[str, object] = {"query": query, "results": [], "total": 0, "page": page, "error": ""}
+    if query and searchable(query):
+        offset = (page - 1) * selectors.SEARCH_LIMIT
+        people, total = selectors.person_search(actor=actor, query=query, limit=selectors.SEARCH_LIMIT, offset=offset)
+        agencies = selectors.person_search_agencies(actor=actor, people=people)
+        context.update(
+            results=[{"person": p, "agencies": agencies[str(p.pk)]} for p in people],
+            total=total,
+            first=offset + 1,
+            last=offset + len(people),
+            previous_page=page - 1 if page > 1 else None,
+            next_page=page + 1 if offset + len(people) < total else None,
+        )
     else:
-        require(signed_in_user(request), Action.SEARCH, Category.PERSON, purpose="person search")
-    return render(request, "people/search.html", {"query": query, "results": results, "total": total})
+        require(actor, Action.SEARCH, Category.PERSON, purpose="person search")
+        if query:
+            context["error"] = "Enter a name, phone number, vehicle registration mark or date of birth"
+    return render(request, "people/search.html", context)
 
 
 @guards(Category.PERSON)
@@ -103,6 +116,8 @@ def person_detail(request: HttpRequest, person_id: UUID) -> HttpResponse:
             "view": view,
             "person": view.person,
             "can_update": can(actor, Action.UPDATE, view.person),
+            "can_link": can(actor, Action.LINK, view.person),
+            "link_charts": [{"link": link, "chart": evidence_chart(link.evidence)} for link in view.links],
             "can_add_record": can(actor, Action.CREATE, Draft(Category.AGENCY_RECORD, actor.agency_id)),
         },
     )
@@ -170,7 +185,7 @@ def record_detail(request: HttpRequest, record_id: UUID) -> HttpResponse:
 @login_required
 def record_edit(request: HttpRequest, record_id: UUID) -> HttpResponse:
     actor = signed_in_user(request)
-    record: AgencyRecord = selectors.record_for_change(
+    record: SourceRecord = selectors.record_for_change(
         actor=actor, record_id=record_id, purpose="update an agency record"
     )
     initial = {name: getattr(record, name) for name in services.RECORD_FIELDS}
@@ -187,3 +202,97 @@ def record_edit(request: HttpRequest, record_id: UUID) -> HttpResponse:
     return render(
         request, "people/record_form.html", {"form": form, "person": record.person, "record": record, "creating": False}
     )
+
+
+class DecisionForm(GovukForm):
+    decision = forms.ChoiceField(
+        label="Are these the same person?",
+        choices=[("same", "Yes, the same person"), ("different", "No, different people")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether these are the same person"},
+    )
+    reason = forms.CharField(
+        label="Why?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Say what you checked. Your decision can be undone, and it is kept in the audit log.",
+        error_messages={"required": "Enter the reason for your decision"},
+    )
+
+
+@guards(Category.PERSON)
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    actor = signed_in_user(request)
+    require(actor, Action.LINK, Category.PERSON, purpose="review queue")
+    reviews = selectors.reviews_pending(actor=actor)
+    return render(request, "people/review_queue.html", {"reviews": reviews})
+
+
+@guards(Category.PERSON)
+@login_required
+def review_decide(request: HttpRequest, review_id: int) -> HttpResponse:
+    actor = signed_in_user(request)
+    review = selectors.review_get(actor=actor, review_id=review_id, purpose="review a possible match")
+    for person in (review.record_a.person, review.record_b.person):
+        require(actor, Action.LINK, person, purpose="review a possible match")
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            identity.review_decide(
+                actor=actor, review=review, same_person=form.cleaned_data["decision"] == "same",
+                reason=form.cleaned_data["reason"],
+            )  # fmt: skip
+        except identity.IdentityError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Decision recorded.")
+            return redirect("people:reviews")
+    selectors.opened_for_change(actor=actor, target=review.record_a.person, purpose="review a possible match")
+    return render(
+        request, "people/review_decide.html", {"review": review, "form": form, "chart": evidence_chart(review.evidence)}
+    )
+
+
+@guards(Category.LINKAGE_RUN)
+@login_required
+def linkage_runs(request: HttpRequest) -> HttpResponse:
+    actor = signed_in_user(request)
+    if request.method == "POST":
+        try:
+            run = linking.linkage_run_request(actor=actor)
+        except linking.LinkageBusy as busy:
+            messages.warning(request, str(busy))
+        else:
+            messages.success(request, f"Linkage run {run.pk} queued. This page shows its progress.")
+        return redirect("people:linkage")
+    runs = selectors.linkage_runs(actor=actor)
+    active = any(run.status in ACTIVE_RUN_STATUSES for run in runs)
+    return render(request, "people/linkage_runs.html", {"runs": runs, "active": active})
+
+
+class UnmergeForm(GovukForm):
+    reason = forms.CharField(
+        label="Why are these not the same person?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Say what you checked. Both people come back exactly as they were before the join.",
+        error_messages={"required": "Enter the reason these records are not the same person"},
+    )
+
+
+@guards(Category.PERSON)
+@login_required
+def merge_undo(request: HttpRequest, merge_id: int) -> HttpResponse:
+    actor = signed_in_user(request)
+    merge = selectors.merge_get(actor=actor, merge_id=merge_id, purpose="undo a join of two people")
+    require(actor, Action.LINK, merge.kept, purpose="undo a join of two people")
+    form = UnmergeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            identity.person_unmerge(actor=actor, merge=merge, reason=form.cleaned_data["reason"])
+        except identity.IdentityError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The join was undone: both people are as they were before it.")
+            return redirect("people:detail", person_id=merge.kept_id)
+    selectors.opened_for_change(actor=actor, target=merge.kept, purpose="undo a join of two people")
+    return render(request, "people/merge_undo.html", {"merge": merge, "form": form})

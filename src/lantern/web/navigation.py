@@ -38,6 +38,18 @@ NAVIGATION: tuple[NavItem, ...] = (
         lambda u: can(u, Action.CREATE, Category.PERSON),
     ),
     NavItem(
+        "Possible matches",
+        "people:reviews",
+        "Decide whether records the linkage model was unsure of are the same person.",
+        lambda u: can(u, Action.LINK, Category.PERSON),
+    ),
+    NavItem(
+        "Linkage runs",
+        "people:linkage",
+        "Resolve identities across every agency's records, and watch a run's progress.",
+        lambda u: can(u, Action.VIEW, Category.LINKAGE_RUN),
+    ),
+    NavItem(
         "Overview",
         "web:overview",
         "Figures for the borough, with no person in them.",

@@ -7,17 +7,20 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from lantern.demo.generator import DEFAULT_SEED, DEMO_USERS, demo_present, ensure_organisation, generate
+from lantern.people.enums import PersonStatus
+from lantern.people.linking import linkage_run_execute, linkage_run_start
+from lantern.people.models import Person
 
 
 class Command(BaseCommand):
     help = "Set up the Kestrelmoor demo: migrate, generate synthetic data (once), print logins, serve."
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("--scale", type=int, default=1, help="units of ~2,300 people and 5,000 records")
+        parser.add_argument("--scale", type=int, default=1, help="units of 5,000 agency records")
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--no-serve", action="store_true", help="set up and print logins, then stop")
@@ -41,8 +44,20 @@ class Command(BaseCommand):
                     progress=lambda stage, n: progress.update(task, description=f"{stage}: {n:,}"),
                 )
             console.print(
-                f"Generated {counts['people']:,} people and {counts['records']:,} records "
-                f"(seed {options['seed']}, scale {options['scale']})."
+                f"Generated {counts['records']:,} agency records (seed {options['seed']}, scale {options['scale']})."
+            )
+            with Progress(
+                TextColumn("Linkage run: {task.fields[stage]}"), BarColumn(), TimeElapsedColumn(), console=console
+            ) as progress:
+                task = progress.add_task("link", total=100, stage="starting")
+                run = linkage_run_execute(
+                    run=linkage_run_start(actor=None),
+                    progress=lambda stage, percent: progress.update(task, completed=percent, stage=stage),
+                )
+                progress.update(task, completed=100, stage="done")
+            console.print(
+                f"Linkage joined them into {Person.objects.filter(status=PersonStatus.ACTIVE).count():,} people "
+                f"({run.counts['merges']:,} joins); {run.counts['reviews']:,} possible matches wait for review."
             )
         table = Table(title=f"Demo logins (password: {settings.LANTERN_DEMO_PASSWORD})")
         for column in ("username", "agency", "role"):

@@ -35,4 +35,6 @@ class Command(BaseCommand):
             "--access-logfile",
             "-",
         ]
+        if settings.TASK_WORKER_IN_SERVE:
+            argv += ["--config", "python:lantern.gunicorn_conf"]
         os.execv(sys.executable, argv)  # noqa: S606 - fixed argv; gunicorn replaces this process

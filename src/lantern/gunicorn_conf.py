@@ -1,0 +1,27 @@
+"""gunicorn hooks for `lantern serve`: once the server is ready, start one background task worker
+(`lantern db_worker`) beside it and stop it when the server stops, so a linkage run queued from a page
+makes progress without a second service to install. Production may run workers as their own service
+instead (LANTERN_TASK_WORKER=0)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from typing import Any
+
+_workers: list[subprocess.Popen[bytes]] = []
+
+
+def when_ready(server: Any) -> None:
+    command = [sys.executable, "-m", "lantern.cli", "db_worker", "--interval", "1"]
+    _workers.append(subprocess.Popen(command))  # noqa: S603 - fixed argv
+    server.log.info("Background task worker started (pid %s)", _workers[-1].pid)
+
+
+def on_exit(_server: Any) -> None:
+    for worker in _workers:
+        worker.terminate()
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
