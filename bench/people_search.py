@@ -6,9 +6,10 @@
 
 Works in its own database (default ``lantern_bench`` on the server in --server-url, created if missing), so
 tests and the demo are untouched. The build writes persons, agency records (aliases, phones, marks, partial
-dates of birth) and their search keys with COPY, computing each record's keys with the same
-``lantern.people.search.keys_for`` that ``index_record`` uses, then fills the misspelling vocabulary with
-``rebuild_terms``. Indexes are dropped during the load and rebuilt after it, as any bulk load would.
+dates of birth) and each person's search document with COPY, computing the terms with the same
+``lantern.people.search.keys_for`` and ``term`` that ``index_people`` uses, then fills the misspelling
+vocabulary with ``remember_terms``. Indexes are dropped during the load and rebuilt after it, as any bulk
+load would.
 
 Queries are drawn from people in the database: exact names, misspelt names (a letter dropped, doubled,
 changed or two swapped), a family name alone, a diminutive with the family name, a street name, a phone in
@@ -43,11 +44,13 @@ STREET_NAMES = (
     "Dizzy", "Peaches", "Smokey", "Trix", "Bambi", "Diesel", "Ziggy", "Sasha",
 )  # fmt: skip
 PEOPLE_TABLES = (
-    "people_searchkey", "people_alias", "people_phone", "people_vehicle", "people_identifier",
+    "people_searchdocument", "people_alias", "people_phone", "people_vehicle", "people_identifier",
     "people_address", "people_placemention", "people_allocation", "people_recordlink", "people_linkreview",
     "people_merge", "people_sourcerecord", "people_person",
 )  # fmt: skip
-LOADED = ("people_person", "people_sourcerecord", "people_alias", "people_phone", "people_vehicle", "people_searchkey")
+LOADED = (
+    "people_person", "people_sourcerecord", "people_alias", "people_phone", "people_vehicle", "people_searchdocument",
+)  # fmt: skip
 
 
 def main() -> None:
@@ -168,9 +171,12 @@ def _vrm(rng: random.Random) -> str:
     )
 
 
-def generate(persons: int, seed: int, agency_ids: dict[str, int], chunk: int) -> Iterator[dict[str, list[str]]]:
-    """Rows for COPY, a chunk of persons at a time: person, record, alias, phone, vehicle and key lines."""
-    from lantern.people.search import keys_for
+def generate(
+    persons: int, seed: int, agency_ids: dict[str, int], chunk: int, words: set[str]
+) -> Iterator[dict[str, list[str]]]:
+    """Rows for COPY, a chunk of persons at a time: person, record, alias, phone, vehicle and search document
+    lines. Adds the name words met to ``words``."""
+    from lantern.people.search import NAME, keys_for, term
 
     rng = random.Random(seed)
     names = Names(rng)
@@ -193,6 +199,7 @@ def generate(persons: int, seed: int, agency_ids: dict[str, int], chunk: int) ->
                 dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(45 * 365))
             )  # fmt: skip
             owner = rng.choice(codes)
+            terms: set[str] = set()
             out["people_person"].append(
                 _line(person_id, "child" if child else "adult", given, family, born, "F" if female else "M",
                       agency_ids[owner], None, now, "f", "f", "active")
@@ -218,7 +225,9 @@ def generate(persons: int, seed: int, agency_ids: dict[str, int], chunk: int) ->
                 keys = keys_for(
                     given_name=given, family_name=family, aliases=aliases, phones=phones, vrms=vrms, dob=dob
                 )
-                out["people_searchkey"] += [_line(record_id, kind, value) for kind, value in keys]
+                terms.update(term(agency_ids[agency], kind, value) for kind, value in keys)
+                words.update(value for kind, value in keys if kind == NAME)
+            out["people_searchdocument"].append(_line(person_id, family, given, " ".join(sorted(terms))))
         yield out
 
 
@@ -230,7 +239,7 @@ COLUMNS = {
     "people_alias": "record_id, name, kind",
     "people_phone": "record_id, number",
     "people_vehicle": "record_id, vrm, description",
-    "people_searchkey": "record_id, kind, value",
+    "people_searchdocument": "person_id, family_name, given_name, terms",
 }
 
 
@@ -239,7 +248,7 @@ def build(persons: int, seed: int) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from lantern.accounts.models import Agency
-    from lantern.people.search import TERMS_TABLE, rebuild_terms
+    from lantern.people.search import TERMS_TABLE, remember_terms
 
     started = time.perf_counter()
     agency_ids = dict(Agency.objects.filter(code__in=AGENCIES).values_list("code", "id"))
@@ -263,7 +272,8 @@ def build(persons: int, seed: int) -> None:
     ) as progress:
         task = progress.add_task("persons", total=persons)
         chunk = 20_000
-        for out in generate(persons, seed, agency_ids, chunk):
+        words: set[str] = set()
+        for out in generate(persons, seed, agency_ids, chunk, words):
             with raw.cursor() as cur:
                 for table in LOADED:
                     with cur.copy(f"COPY {table} ({COLUMNS[table]}) FROM STDIN") as copy:
@@ -278,7 +288,7 @@ def build(persons: int, seed: int) -> None:
             for _, definition in indexes:
                 cursor.execute(definition)
                 progress.advance(index_task)
-            rebuild_terms()
+            remember_terms(words)
             progress.advance(index_task)
             cursor.execute(f"VACUUM ANALYZE {', '.join(LOADED)}, {TERMS_TABLE}")
             progress.advance(index_task)
@@ -421,7 +431,7 @@ def run_queries(actor: Any, n: int, seed: int) -> None:
     everything = [ms for values in by_kind.values() for ms in values]
     persons = count("people_person")
     print()
-    print(f"Person search, {persons:,} persons, {count('people_searchkey'):,} search keys, PostgreSQL "
+    print(f"Person search, {persons:,} persons, {count('people_searchdocument'):,} search documents, PostgreSQL "
           f"{connection.pg_version // 10000}; {len(everything)} timed queries (after {len(warm)} warm-up)")  # type: ignore[attr-defined]  # fmt: skip
     print(f"{'query kind':<22}{'n':>5}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'found':>8}")
     for kind, values in sorted(by_kind.items()):

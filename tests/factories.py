@@ -11,7 +11,7 @@ from lantern.access.models import SharingAgreement
 from lantern.accounts.enums import AgencyKind
 from lantern.accounts.models import Agency, Team, User
 from lantern.people.models import Person, SourceRecord
-from lantern.people.search import index_record
+from lantern.people.search import index_people
 
 
 class AgencyFactory(factory.django.DjangoModelFactory):
@@ -88,4 +88,4 @@ class RecordFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def searchable(obj: SourceRecord, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
         if create:
-            index_record(obj)
+            index_people([obj.person_id])

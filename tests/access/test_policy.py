@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.apps import apps
 
-from lantern.access.policy import POLICY, Action, Category, Condition, explain_refusal, grants_for
+from lantern.access.policy import (
+    ALL_AGENCIES,
+    POLICY,
+    Action,
+    Category,
+    Condition,
+    explain_refusal,
+    grants_for,
+    holder_scope,
+    scope,
+)
 from lantern.access.roles import PRACTITIONERS, Role
+from lantern.people.models import Person, SourceRecord
+from tests.factories import AgencyFactory, AgreementFactory, PersonFactory, RecordFactory, UserFactory
 
 PROTECTED = [m for m in apps.get_models() if hasattr(m, "ACCESS_FIELDS")]
 
@@ -55,3 +69,35 @@ def test_refusals_explain_themselves_from_the_policy() -> None:
     assert "your agency holds it" in reason
     assert "its handling code is P" in reason
     assert all(grants_for(role, Category.PERSON, Action.SEARCH) for role in PRACTITIONERS)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", [Action.SEARCH, Action.VIEW, Action.LINK])
+def test_holder_scope_never_reaches_past_scope(action: Action, settings: Any) -> None:
+    """Every role in every agency: each person held (through a record) by an agency ``holder_scope`` names
+    is one ``scope`` lets the user act on. People are held by every agency, with and without agreements."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    agencies = [AgencyFactory(code=f"hs-{n}") for n in range(4)]
+    AgreementFactory(provider=agencies[1], recipient=agencies[0])
+    AgreementFactory(provider=agencies[2], recipient=agencies[0], categories=["agency_record"])  # not people
+    AgreementFactory(provider=agencies[0], recipient=agencies[3])
+    people = []
+    for owner in agencies:
+        for holder in agencies:
+            person = PersonFactory(owning_agency=owner)
+            RecordFactory(person=person, agency=holder)
+            people.append(person)
+    for role in Role:
+        for agency in agencies:
+            user = UserFactory(username=f"hs-{role.value}-{agency.code}", agency=agency, role=role.value)
+            holders = holder_scope(user, Person, action, through="records__agency_id")
+            held = Person.objects.filter(pk__in=[p.pk for p in people])
+            if holders is not ALL_AGENCIES:
+                held = held.filter(records__agency_id__in=holders).distinct()
+            allowed = set(scope(user, Person.objects.all(), action).values_list("pk", flat=True))
+            assert set(held.values_list("pk", flat=True)) <= allowed, (role, agency.code)
+
+
+def test_holder_scope_refuses_models_of_several_categories() -> None:
+    with pytest.raises(ValueError, match="several categories"):
+        holder_scope(None, SourceRecord, Action.VIEW, through="agency_id")  # type: ignore[arg-type]

@@ -15,9 +15,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
-from lantern.accounts.models import Agency
+from lantern.accounts.models import Agency, User
 from lantern.audit.models import AuditEvent
 from lantern.people.enums import AliasKind, IdentifierScheme, LinkOrigin, PersonStatus, ReviewStatus
+from lantern.people.identity import review_decide
 from lantern.people.models import Alias, Identifier, LinkReview, Merge, Person, RecordLink, SourceRecord
 from tests.browser.helpers import assert_accessible, path_of, sign_in_to_home, sign_out, submit, visit
 from tests.factories import PersonFactory, RecordFactory
@@ -53,7 +54,7 @@ POLICE_TITLE = "Synthetic police missing-person report"
 # As a linkage run stores it: comparisons named by the model's columns, which the page must put into words.
 REVIEW_EVIDENCE: list[dict[str, Any]] = [
     {"comparison": "family name", "level": "Exact", "weight": 3.4},
-    {"comparison": "given name", "level": "Jaro-Winkler >= 0.8", "weight": 1.1},
+    {"comparison": "given name", "level": "Similar spelling", "weight": 1.1},
     {"comparison": "dob", "level": "Same year and month", "weight": -2.5},
     {"comparison": "vrm", "level": "Vehicle registration missing", "weight": 0.0},
 ]
@@ -399,10 +400,19 @@ def test_same_person_needs_a_reason_then_merges(page: Page, pair: Pair, demo_pas
     # The absorbed person's page says where the records went, and offers no changes.
     visit(page, f"/people/{pair.other.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Danielle {REVIEW_FAMILY}")
-    expect(page.get_by_role("region", name="Important")).to_contain_text("merged into another person")
+    banner = page.get_by_role("region", name="Important")
+    expect(banner).to_contain_text("joined into another person")
     expect(page.get_by_role("link", name="Add a record")).to_have_count(0)
     expect(page.get_by_role("link", name="Change details")).to_have_count(0)
     expect(page.locator(".govuk-summary-card")).to_have_count(0)
+    assert_accessible(page)
+    banner.get_by_role("link", name=f"Dana {REVIEW_FAMILY}").click()
+    assert path_of(page) == f"/people/{pair.kept.pk}/"
+
+    # The pair's page now shows the decision, not the form.
+    visit(page, f"{REVIEWS_PATH}{pair.review.pk}/")
+    expect(page.get_by_role("main")).to_contain_text(f"sw1 decided these are the same person: “{reason}”")
+    expect(page.get_by_role("button", name=RECORD_DECISION)).to_have_count(0)
     assert_accessible(page)
 
     merge = Merge.objects.get()
@@ -422,6 +432,30 @@ def test_same_person_needs_a_reason_then_merges(page: Page, pair: Pair, demo_pas
     expect(log.locator("tbody tr")).to_contain_text(str(pair.kept.pk))
     expect(log.locator("tbody tr")).to_contain_text(reason)
     assert_accessible(page)
+
+
+def test_a_join_is_undone_from_the_person_page(page: Page, pair: Pair, demo_password: str) -> None:
+    review_decide(actor=User.objects.get(username="sw1"), review=pair.review, same_person=True,
+                  reason="Synthetic check: same school.")  # fmt: skip
+    sign_in_to_home(page, "sw1", demo_password)
+    visit(page, f"/people/{pair.kept.pk}/")
+    page.get_by_role("link", name=re.compile(r"^Undo this join")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Undo a join")
+    assert_accessible(page)
+
+    submit(page, "Undo the join")
+    expect_error_summary(page, {"id_reason": "Enter the reason these records are not the same person"})
+    assert_accessible(page)
+    assert Person.objects.get(pk=pair.other.pk).status == PersonStatus.MERGED
+
+    page.get_by_label("Why are these not the same person?").fill("Synthetic check: different NHS numbers.")
+    submit(page, "Undo the join")
+    assert path_of(page) == f"/people/{pair.kept.pk}/"
+    expect(page.get_by_role("alert")).to_contain_text("The join was undone")
+    expect(page.locator(".govuk-summary-card__title")).to_have_text([CSC_TITLE])
+    assert_accessible(page)
+    assert Person.objects.get(pk=pair.other.pk).status == PersonStatus.ACTIVE
+    assert Merge.objects.get().undo_reason == "Synthetic check: different NHS numbers."
 
 
 def test_different_people_leaves_both_persons(page: Page, pair: Pair, demo_password: str) -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from lantern.access.policy import AccessDenied, NotVisible
 from lantern.audit.models import AuditEvent
 from lantern.people.enums import PersonStatus, ReviewStatus
 from lantern.people.identity import IdentityError, person_merge, person_unmerge, review_decide
 from lantern.people.models import Allocation, LinkReview, Person, RecordLink
+from lantern.people.services import person_update, record_create
 from tests.factories import AgencyFactory, AgreementFactory, PersonFactory, RecordFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +143,41 @@ def test_only_those_who_may_link_undo_a_join(world, client) -> None:
     client.force_login(outsider)
     assert client.get(f"/people/merges/{merge.pk}/undo/").status_code == 404
     assert client.get("/people/merges/999999/undo/").status_code == 404
+
+
+def test_a_person_joined_into_another_points_to_them_and_takes_no_changes(world, client) -> None:
+    kept, absorbed = world["kept"], world["absorbed"]
+    person_merge(actor=world["worker"], kept=kept, absorbed=absorbed, reason="Same phone.")
+    absorbed.refresh_from_db()
+    client.force_login(world["worker"])
+    page = client.get(f"/people/{absorbed.pk}/").content.decode()
+    assert "This person has been joined into another person." in page
+    assert f'href="/people/{kept.pk}/"' in page
+    assert "Change details" not in page
+    answer = client.get(f"/people/{absorbed.pk}/records/new/")
+    assert (answer.status_code, answer["Location"]) == (302, f"/people/{absorbed.pk}/")
+    officer = UserFactory(username="id-cse2", agency=absorbed.owning_agency, role="police_cse_officer")
+    client.force_login(officer)  # the owning agency may change the person, but not once joined
+    answer = client.get(f"/people/{absorbed.pk}/edit/")
+    assert (answer.status_code, answer["Location"]) == (302, f"/people/{absorbed.pk}/")
+    with pytest.raises(ValidationError, match="joined into another person"):
+        person_update(actor=officer, person=absorbed, given_name="William")
+    with pytest.raises(ValidationError, match="joined into another person"):
+        record_create(actor=world["worker"], person=absorbed, category="agency_record", title="Visit",
+                      summary="Seen at home.", handling_code="P")  # fmt: skip
+    absorbed.refresh_from_db()
+    assert absorbed.given_name == "Bill"
+    assert not absorbed.records.exists()
+
+
+def test_a_decided_pair_shows_the_decision_not_the_form(world, client) -> None:
+    review_decide(actor=world["worker"], review=world["review"], same_person=False, reason="Different ages.")
+    client.force_login(world["worker"])
+    page = client.get(f"/people/reviews/{world['review'].pk}/").content.decode()
+    assert "Already decided" in page
+    assert "id-sw decided these are different people: “Different ages.”" in page
+    assert "Record decision" not in page
+    again = client.post(f"/people/reviews/{world['review'].pk}/", {"decision": "same", "reason": "Changed my mind."})
+    assert "Already decided" in again.content.decode()
+    world["review"].refresh_from_db()
+    assert world["review"].status == ReviewStatus.REJECTED

@@ -13,7 +13,7 @@ from lantern.audit.models import AuditEvent
 from lantern.people.enums import PersonStatus, RunStatus
 from lantern.people.linking import LinkageBusy, linkage_run_request
 from lantern.people.models import LinkageRun, Person, Phone, RecordLink, SourceRecord
-from lantern.people.search import index_record
+from lantern.people.search import index_people
 from tests.factories import AgencyFactory, PersonFactory, RecordFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,7 +24,7 @@ def _record(agency: Any, given: str, family: str, dob: tuple[int, int, int], pho
     record = RecordFactory(person=person, agency=agency, dob_year=dob[0], dob_month=dob[1], dob_day=dob[2])
     if phone:
         Phone.objects.create(record=record, number=phone)
-    index_record(record)
+    index_people([record.person_id])
     return record
 
 

@@ -15,10 +15,12 @@ from lantern.access.policy import AccessDenied
 from lantern.accounts.models import Agency, User
 from lantern.accounts.services import token_create
 from lantern.audit.models import AuditEvent
-from lantern.people.enums import AliasKind, PersonStatus
+from lantern.people.enums import AliasKind
+from lantern.people.identity import person_merge, person_unmerge
 from lantern.people.models import Alias, Person, Phone, SourceRecord, Vehicle
-from lantern.people.search import index_record, similarity
-from lantern.people.selectors import person_search, person_search_agencies
+from lantern.people.search import index_people, similarity
+from lantern.people.selectors import person_get, person_search, person_search_agencies
+from lantern.people.services import person_update
 from tests.factories import AgencyFactory, AgreementFactory, PersonFactory, RecordFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +53,7 @@ def record(person: Person, agency: Agency, *, aliases: tuple[tuple[str, str], ..
         Phone.objects.create(record=made, number=number)
     for vrm in vrms:
         Vehicle.objects.create(record=made, vrm=vrm)
-    index_record(made)
+    index_people([made.person_id])
     return made
 
 
@@ -170,9 +172,23 @@ def test_exact_match_ranks_above_a_sound_alike(world: World) -> None:
     assert found(world.sw, "Chloe Marsh") == ["Chloe Marsh", "Chloe Marshe"]
 
 
-def test_merged_people_are_not_found(world: World) -> None:
-    Person.objects.filter(pk=world.william.pk).update(status=PersonStatus.MERGED)
-    assert found(world.sw, "William") == []
+def test_a_join_moves_what_finds_the_records_and_an_undo_moves_it_back(world: World) -> None:
+    bill = PersonFactory(given_name="Bill", family_name="Hughes", owning_agency=world.csc)
+    record(bill, world.csc, phones=("+447700900789",))
+    merge = person_merge(actor=world.sw, kept=world.william, absorbed=bill, reason="Same phone.")
+    people, _ = person_search(actor=world.sw, query="07700 900789")
+    assert [p.pk for p in people] == [world.william.pk]  # the merged person is never a result
+    assert found(world.sw, "Bill Hughes") == ["William Hughes"]
+    person_unmerge(actor=world.sw, merge=merge, reason="Different people.")
+    people, _ = person_search(actor=world.sw, query="07700 900789")
+    assert [p.pk for p in people] == [bill.pk]
+    assert found(world.sw, "Bill Hughes") == ["Bill Hughes", "William Hughes"]
+
+
+def test_renaming_a_person_reorders_the_results(world: World) -> None:
+    assert found(world.sw, "Marsh") == ["Chloe Marsh", "Marcus Marsh"]
+    person_update(actor=world.sw, person=world.chloe, given_name="Zoe")
+    assert found(world.sw, "Marsh") == ["Marcus Marsh", "Zoe Marsh"]
 
 
 def test_trigram_similarity_matches_pg_trgm() -> None:
@@ -207,6 +223,11 @@ def test_agencies_named_only_as_sharing_allows(world: World) -> None:
     assert person_search_agencies(actor=world.sw, people=people) == {str(world.chloe.pk): ["csc", "police"]}
     people, _ = person_search(actor=world.clinician, query="Chloe Marsh")
     assert person_search_agencies(actor=world.clinician, people=people) == {str(world.chloe.pk): ["clinic"]}
+
+
+def test_person_page_names_agencies_only_as_sharing_allows(world: World) -> None:
+    # The clinic holds a record on Chloe but shares nothing with csc: the page must not say so.
+    assert person_get(actor=world.sw, person_id=world.chloe.pk).holding_agencies == ["csc", "police"]
 
 
 def test_agreements_out_of_force_do_not_count(world: World) -> None:

@@ -270,6 +270,32 @@ def scope(user: User, queryset: models.QuerySet[_M], action: Action | str = Acti
     return queryset.filter(pk__in=allowed.values("pk"))
 
 
+ALL_AGENCIES = None
+"""``holder_scope``'s answer when a grant needs no condition: a row held by any agency will do."""
+
+
+def holder_scope(user: User, model: type[models.Model], action: Action | str, *, through: str) -> frozenset[int] | None:
+    """The agencies whose holding a row (through the model's access path ``through``, such as
+    ``records__agency_id``) is by itself enough for the user to do ``action`` to it; ``ALL_AGENCIES`` when a
+    grant has no condition. For indexes that filter by holding agency where a per-row ``scope`` would be too
+    slow (person search): every row held by one of these agencies is within ``scope``. Grants that need a
+    further fact (allocation, handling code) add nothing: holding alone does not satisfy them."""
+    if getattr(model, "ACCESS_CATEGORY_FIELD", None):
+        raise ValueError(f"{model.__name__} rows fall under several categories: holding alone is not a scope")
+    agencies: set[int] = set()
+    for category in _categories_of_model(model):
+        for grant in grants_for(role_of(user), category, Action(action)):
+            if not grant.when:
+                return ALL_AGENCIES
+            if len(grant.when) > 1 or through not in model.ACCESS_FIELDS.get(grant.when[0], ()):  # type: ignore[attr-defined]
+                continue
+            if grant.when[0] is Condition.SAME_AGENCY and user.agency_id is not None:
+                agencies.add(user.agency_id)
+            elif grant.when[0] is Condition.SHARING_AGREEMENT and user.agency_id is not None:
+                agencies |= providers_for(recipient_id=user.agency_id, category=category)
+    return frozenset(agencies)
+
+
 def _draft_fact(user: User, draft: Draft, condition: Condition) -> bool:
     if condition is Condition.SAME_AGENCY:
         return draft.agency_id is not None and draft.agency_id == user.agency_id

@@ -29,7 +29,7 @@ from lantern.people.enums import AliasKind, PersonKind, RecordCategory
 from lantern.people.linkage.clean import SEX_VALUES
 from lantern.people.linkage.synthetic import SyntheticPerson, generate_records
 from lantern.people.models import Address, Alias, Allocation, Person, Phone, SourceRecord, Vehicle
-from lantern.people.search import index_records
+from lantern.people.search import index_people
 
 DEFAULT_SEED = 20130514
 # A fixed "today" for the generated history, so a seed gives the same borough whenever it is run.
@@ -314,7 +314,7 @@ def generate(
         Vehicle.objects.bulk_create([p for p in made.parts if isinstance(p, Vehicle)], batch_size=2000)
         Address.objects.bulk_create([p for p in made.parts if isinstance(p, Address)], batch_size=2000)
         tick("records", len(records))
-        index_records(r.pk for r in records)
+        index_people(p.pk for p in people)
         tick("search index", len(records))
         children = [p for p in people if p.kind == PersonKind.CHILD]
         allocations = [

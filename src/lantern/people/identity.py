@@ -30,7 +30,7 @@ from lantern.people.models import (
     SourceRecord,
     Vehicle,
 )
-from lantern.people.search import index_record
+from lantern.people.search import index_people
 
 if TYPE_CHECKING:
     from lantern.accounts.models import Agency, User
@@ -119,6 +119,7 @@ def records_import(*, agency: Agency, rows: list[RecordInput], actor: User | Non
     joins it to others."""
     label = f"import:{agency.code}"
     created = updated = unchanged = 0
+    changed_people: list[Any] = []
     with transaction.atomic():
         existing = {
             r.source_id: r
@@ -147,11 +148,12 @@ def records_import(*, agency: Agency, rows: list[RecordInput], actor: User | Non
             record.full_clean()
             record.save()
             _write_parts(record, desired)
-            index_record(record)
+            changed_people.append(record.person_id)
             audit_record(
                 actor=actor, username=label, action=action, target=record, purpose="records import",
                 outcome=Outcome.SUCCESS, detail={"source_id": row.source_id},
             )  # fmt: skip
+        index_people(changed_people)
         audit_record(
             actor=actor, username=label, action=AuditAction.IMPORT, object_type="import", purpose="records import",
             outcome=Outcome.SUCCESS, detail={"created": created, "updated": updated, "unchanged": unchanged},
@@ -194,9 +196,10 @@ def person_merge(
 
 def _merge(
     *, kept: Person, absorbed: Person, reason: str, actor: User | None, review: LinkReview | None = None,
-    evidence: list[dict[str, Any]] | None = None, run: LinkageRun | None = None,
+    evidence: list[dict[str, Any]] | None = None, run: LinkageRun | None = None, reindex: bool = True,
 ) -> Merge:  # fmt: skip
-    """The merge itself, for a person's decision (checked above) or a linkage run's (a system action)."""
+    """The merge itself, for a person's decision (checked above) or a linkage run's (a system action, which
+    rebuilds the search documents of everyone it merged at once, so passes ``reindex=False``)."""
     with transaction.atomic():
         moved = list(absorbed.records.values_list("pk", flat=True))
         allocations = list(
@@ -212,6 +215,8 @@ def _merge(
         Allocation.objects.filter(pk__in=allocations).update(person=kept)
         absorbed.status = PersonStatus.MERGED
         absorbed.save(update_fields=["status"])
+        if reindex:
+            index_people([kept.pk, absorbed.pk])
         if review is not None:
             RecordLink.objects.get_or_create(
                 record_a=review.record_a, record_b=review.record_b,
@@ -252,6 +257,7 @@ def person_unmerge(*, actor: User, merge: Merge, reason: str) -> Person:
         RecordLink.objects.filter(
             Q(record_a__in=moved, record_b__in=kept_records) | Q(record_b__in=moved, record_a__in=kept_records)
         ).delete()
+        index_people([kept.pk, absorbed.pk])
         merge.undone_by, merge.undone_at, merge.undo_reason = actor, timezone.now(), reason
         merge.save(update_fields=["undone_by", "undone_at", "undo_reason"])
         if merge.review is not None:

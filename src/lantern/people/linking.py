@@ -20,6 +20,7 @@ from lantern.people.enums import ACTIVE_RUN_STATUSES, LinkOrigin, PersonStatus, 
 from lantern.people.identity import _merge
 from lantern.people.linkage import STAGES, PairScore, Resolution, resolve
 from lantern.people.models import LinkageRun, LinkReview, Person, RecordLink, SourceRecord
+from lantern.people.search import index_people
 
 if TYPE_CHECKING:
     from lantern.accounts.models import User
@@ -103,6 +104,7 @@ def _apply(run: LinkageRun, resolution: Resolution) -> dict[str, int]:
     for record_id, cluster in resolution.assignments.items():
         clusters[cluster].append(record_id)
     merges = links = 0
+    merged: set[Any] = set()
     for members in clusters.values():
         if len(members) < 2:
             continue
@@ -111,8 +113,9 @@ def _apply(run: LinkageRun, resolution: Resolution) -> dict[str, int]:
             ordered = sorted(Person.objects.filter(pk__in=persons), key=lambda p: (p.created_at, str(p.pk)))
             kept = ordered[0]
             for absorbed in ordered[1:]:
-                _merge(kept=kept, absorbed=absorbed, actor=None, run=run,
+                _merge(kept=kept, absorbed=absorbed, actor=None, run=run, reindex=False,
                        reason=f"Linkage run {run.pk}: records matched above the threshold")  # fmt: skip
+                merged.update((kept.pk, absorbed.pk))
                 merges += 1
         for a, b in itertools.combinations(sorted(members), 2):
             score = resolution.explain(a, b)
@@ -125,6 +128,7 @@ def _apply(run: LinkageRun, resolution: Resolution) -> dict[str, int]:
                           "evidence": evidence_of(score), "origin": LinkOrigin.AUTOMATIC, "run": run},
             )  # fmt: skip
             links += created
+    index_people(merged)
     reviews = 0
     decided = {
         _ordered(str(a), str(b))

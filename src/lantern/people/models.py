@@ -320,16 +320,16 @@ class Merge(models.Model):
         return f"merge of {self.absorbed_id} into {self.kept_id}"
 
 
-class SearchKey(models.Model):
-    """One way to find a source record: a cleaned name, a phonetic key, a formal-name group, an E.164 phone,
-    a registration mark or a date of birth. Search goes through the record, so merges need no reindex."""
+class SearchDocument(models.Model):
+    """Everything one person can be found by, as terms tagged with the agency whose record holds them
+    (``lantern.people.search``), and their name for ordering results. Searched through a full-text index:
+    a tsvector column with a GIN index on PostgreSQL, an FTS5 table on SQLite (both made by migration 0004).
+    Rebuilt whenever the person's records, names or merges change; a merged person has none."""
 
-    record = models.ForeignKey(SourceRecord, on_delete=models.CASCADE, related_name="search_keys")
-    kind = models.CharField(max_length=10)
-    value = models.CharField(max_length=100)
-
-    class Meta:
-        indexes = [models.Index(fields=["kind", "value"]), models.Index(fields=["value"])]
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="+")
+    family_name = models.CharField(max_length=100)
+    given_name = models.CharField(max_length=100)
+    terms = models.TextField(help_text="space-separated agency:kind:value terms")
 
     def __str__(self) -> str:
-        return f"{self.kind}:{self.value}"
+        return f"search document of {self.person_id}"

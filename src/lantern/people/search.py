@@ -1,35 +1,40 @@
 """Finding a person by any name, alias, nickname, phone, vehicle or (partial) date of birth, forgiving
-misspellings.
+misspellings, in a few milliseconds among a million people.
 
-Every source record is indexed as search keys (``SearchKey``): each name word, its phonetic key (NYSIIS),
-the formal names a given name or alias stands for (Bill -> william), E.164 phones, registration marks and
-the date of birth as precisely as the agency knows it. A query is split into words; each word becomes a
-few exact keys (the word, its phonetic key, its formal names, the dates it covers) plus the indexed name
-words that look like it (trigram similarity, as PostgreSQL's pg_trgm measures it). Every key lookup is an
-equality on the ``(kind, value)`` b-tree, so the cost follows the number of matches, not the table size.
+Each person has one search document (``SearchDocument``): every way their records can be found, as terms
+``agency:kind:value`` — a name word, its phonetic key (NYSIIS), the formal names a given name or alias stands
+for (Bill -> william), an E.164 phone, a registration mark, a date of birth as precisely as the agency knows
+it — each tagged with the agency whose record holds it. A query is split into words; each word becomes a few
+terms (the word, its phonetic key, its formal names, the dates it covers, and the indexed name words that look
+like it) and only the terms of agencies the searcher may search are asked for. The database's full-text index
+answers which documents hold a term of every word: PostgreSQL's GIN index over a tsvector, or SQLite's FTS5,
+intersecting posting lists rather than joining rows, so the cost follows the matches, not the table size.
 
-Misspellings are looked up in a small vocabulary of the distinct name words (``people_searchterm``,
-kept by ``index_record``): on PostgreSQL through a GIN ``gin_trgm_ops`` index and the ``%`` operator, on
-SQLite through an FTS5 table with the trigram tokenizer, re-ranked here with pg_trgm's similarity so both
-databases find the same names. The vocabulary holds bare words, never which record holds them.
+Misspellings are looked up in a small vocabulary of the distinct name words (``people_searchterm``): on
+PostgreSQL through a GIN ``gin_trgm_ops`` index and the ``%`` operator, on SQLite through an FTS5 table with
+the trigram tokenizer, re-ranked here with pg_trgm's similarity so both databases find the same names. The
+vocabulary holds bare words, never which record holds them.
 
-A person matches when every word of the query (all but one, from three words up) matches some key of
-their records; they rank by the sum of each word's best match. Access is the caller's: ``person_matches``
-ranks only within the queryset it is given (``access.scope``) and the agencies whose keys it may use.
+A person matches when every word of the query (all but one, from three words up) matches a term of their
+document; they rank by the sum of each word's best kind of match, then by name. The agencies searched come
+from the caller, narrowed by ``access.policy.holder_scope``, so a match never rests on a record the caller
+may not know of and every person found is one ``access.scope`` lets them find.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
+from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
-from django.db.models import QuerySet
+from django.db import connection, transaction
 from jellyfish import damerau_levenshtein_distance
 
-from lantern.people.models import Person, SearchKey, SourceRecord
+from lantern.people.enums import PersonStatus
+from lantern.people.models import Person, SearchDocument, SourceRecord
 from lantern.people.normalise import (
     canonical_names,
     name_tokens,
@@ -40,7 +45,10 @@ from lantern.people.normalise import (
 )
 
 NAME, PHONETIC, CANONICAL, PHONE, VRM, DOB = "name", "phonetic", "canonical", "phone", "vrm", "dob"
+KIND_CODES = {NAME: "n", PHONETIC: "p", CANONICAL: "c", PHONE: "t", VRM: "v", DOB: "d"}
 TERMS_TABLE = "people_searchterm"
+DOCUMENTS_TABLE = SearchDocument._meta.db_table
+DOCUMENTS_FTS = f"{DOCUMENTS_TABLE}_fts"  # SQLite only
 TRIGRAM_THRESHOLD = 0.45  # pg_trgm similarity: Chloee~Chloe 0.62, Katheryn~Katherine 0.46, Smith~Smyth 0.33
 TRIGRAM_CANDIDATE = 0.3  # pg_trgm's default `%` threshold: below it a word is not even a candidate
 FUZZY_MIN_LENGTH = 3
@@ -48,6 +56,7 @@ FUZZY_CANDIDATES = 200  # vocabulary words looked at per query word, re-ranked h
 FUZZY_PER_WORD = 8  # similar words kept per query word, most similar first
 MAX_QUERY_WORDS = 8
 KEY_LENGTH = 100
+_UNSAFE = re.compile(r"[^A-Za-z0-9+-]")  # both full-text engines keep these inside one term
 
 # How much a match of each kind says about the person: an exact name beats its formal name group, which
 # beats sounding alike, which beats looking alike. A phone or a mark identifies on its own.
@@ -58,12 +67,19 @@ WEIGHT_DOB, WEIGHT_DOB_LESS_PRECISE = 3, 1
 
 @dataclass(frozen=True)
 class Term:
-    """One key a word of the query could match: its kind, value, how much a match counts, and which word."""
+    """One key a word of the query could match: its kind, value, how much a match counts, which word, and
+    whether longer values starting with it match too (a year finds 2011-05-17)."""
 
     kind: str
     value: str
     weight: int
     word: int = 0
+    prefix: bool = False
+
+
+def term(agency_id: int, kind: str, value: str) -> str:
+    """A document term: the key, tagged with the agency whose record holds it."""
+    return f"{agency_id}:{KIND_CODES[kind]}:{_UNSAFE.sub('_', value)[:KEY_LENGTH]}"
 
 
 # --- Indexing -----------------------------------------------------------------------------------------
@@ -115,36 +131,40 @@ def remember_terms(values: Iterable[str]) -> None:
         cursor.executemany(f"INSERT INTO {TERMS_TABLE} (value) VALUES (%s) ON CONFLICT DO NOTHING", rows)  # noqa: S608
 
 
-def rebuild_terms() -> None:
-    """Fill the vocabulary from every name key (after a bulk load that bypassed ``index_records``)."""
-    table = SearchKey._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {TERMS_TABLE} (value) SELECT DISTINCT value FROM {table} WHERE kind = %s "  # noqa: S608
-            "ON CONFLICT DO NOTHING",
-            [NAME],
-        )
-
-
-def index_record(record: SourceRecord) -> None:
-    keys = record_keys(record)
-    SearchKey.objects.filter(record=record).delete()
-    SearchKey.objects.bulk_create(SearchKey(record=record, kind=kind, value=value) for kind, value in keys)
-    remember_terms(value for kind, value in keys if kind == NAME)
-
-
-def index_records(record_ids: Iterable[object], *, batch: int = 2000) -> int:
-    """Rebuild the keys of many records at once (imports and the demo generator)."""
-    ids: list[Any] = list(record_ids)
+def index_people(person_ids: Iterable[object], *, batch: int = 2000) -> int:
+    """Rebuild the search documents of these people from their records: after a record, a person's names,
+    a merge or an unmerge changes. A person merged into another, or with no record, has no document.
+    Returns how many documents were written."""
+    ids: list[Any] = list(dict.fromkeys(person_ids))
     written = 0
     for start in range(0, len(ids), batch):
         chunk = ids[start : start + batch]
-        SearchKey.objects.filter(record_id__in=chunk).delete()
-        records = SourceRecord.objects.filter(pk__in=chunk).prefetch_related("aliases", "phones", "vehicles")
-        keys = [SearchKey(record=r, kind=k, value=v) for r in records for k, v in record_keys(r)]
-        SearchKey.objects.bulk_create(keys, batch_size=5000)
-        remember_terms(key.value for key in keys if key.kind == NAME)
-        written += len(keys)
+        records = (
+            SourceRecord.objects.filter(person_id__in=chunk, person__status=PersonStatus.ACTIVE)
+            .select_related("person")
+            .prefetch_related("aliases", "phones", "vehicles")
+        )
+        terms: dict[Any, set[str]] = defaultdict(set)
+        people: dict[Any, Person] = {}
+        words: set[str] = set()
+        for record in records:
+            keys = record_keys(record)
+            terms[record.person_id].update(term(record.agency_id, kind, value) for kind, value in keys)
+            words.update(value for kind, value in keys if kind == NAME)
+            people[record.person_id] = record.person
+        with transaction.atomic():
+            SearchDocument.objects.filter(person_id__in=chunk).delete()
+            SearchDocument.objects.bulk_create(
+                SearchDocument(
+                    person_id=pk,
+                    family_name=person.family_name[:100],
+                    given_name=person.given_name[:100],
+                    terms=" ".join(sorted(terms[pk])),
+                )
+                for pk, person in people.items()
+            )
+            remember_terms(words)
+        written += len(people)
     return written
 
 
@@ -211,8 +231,9 @@ def similar_names(tokens: Sequence[str]) -> dict[str, list[str]]:
 
 
 def _dob_terms(word: str, index: int) -> list[Term] | None:
-    """The date-of-birth keys a date covers: the exact keys inside it and the less precise ones around it
-    (a record that knows only 2011 may still be the person born 2011-05-17)."""
+    """The date-of-birth terms a date covers: every key inside it (a year finds its months and days) and,
+    counting for less, the less precise keys around it (a record that knows only 2011 may still be the
+    person born 2011-05-17)."""
     try:
         date = parse_partial_date(word)
     except ValueError:
@@ -222,19 +243,13 @@ def _dob_terms(word: str, index: int) -> list[Term] | None:
     year = f"{date.year:04d}"
     if date.day:
         month = f"{year}-{date.month:02d}"
-        inside = [date.iso()]
-        around = [year, month]
-    elif date.month:
+        return [Term(DOB, date.iso(), WEIGHT_DOB, index)] + [
+            Term(DOB, value, WEIGHT_DOB_LESS_PRECISE, index) for value in (year, month)
+        ]
+    if date.month:
         month = f"{year}-{date.month:02d}"
-        inside = [month, *(f"{month}-{day:02d}" for day in range(1, 32))]
-        around = [year]
-    else:
-        months = [f"{year}-{m:02d}" for m in range(1, 13)]
-        inside = [year, *months, *(f"{m}-{day:02d}" for m in months for day in range(1, 32))]
-        around = []
-    return [Term(DOB, value, WEIGHT_DOB, index) for value in inside] + [
-        Term(DOB, value, WEIGHT_DOB_LESS_PRECISE, index) for value in around
-    ]
+        return [Term(DOB, month, WEIGHT_DOB, index, prefix=True), Term(DOB, year, WEIGHT_DOB_LESS_PRECISE, index)]
+    return [Term(DOB, year, WEIGHT_DOB, index, prefix=True)]
 
 
 def _name_terms(token: str, index: int, similar: list[str]) -> list[Term]:
@@ -272,7 +287,7 @@ def parse_query(text: str) -> list[Term]:
         if isinstance(expanded, str):
             terms.extend(_name_terms(expanded, index, similar.get(expanded, [])))
         else:
-            terms.extend(Term(t.kind, t.value, t.weight, index) for t in expanded)
+            terms.extend(Term(t.kind, t.value, t.weight, index, t.prefix) for t in expanded)
     return terms
 
 
@@ -301,83 +316,88 @@ class Matches:
     total: int
 
 
-def _dob_case(dob_terms: Sequence[Term]) -> str:
-    """Which word and weight a date-of-birth key stands for, as SQL over the key's ``value``."""
-    word = " ".join("WHEN value = %s THEN %s" for _ in dob_terms)
-    weight = " ".join("WHEN value = %s THEN %s" for _ in dob_terms)
-    return f"CASE {word} END AS word, CASE {weight} END AS weight"
+class _Syntax:
+    """How one full-text engine writes a query over document terms, and tests a document against one."""
+
+    def __init__(self, vendor: str) -> None:
+        self.postgresql = vendor == "postgresql"
+
+    def lexeme(self, value: str, *, prefix: bool) -> str:
+        if self.postgresql:  # a quoted tsquery lexeme is taken as it is: no stemming, no stop words
+            return f"'{value}':*" if prefix else f"'{value}'"
+        return f'"{value}"*' if prefix else f'"{value}"'
+
+    def any_of(self, parts: Sequence[str]) -> str:
+        return "(" + (" | " if self.postgresql else " OR ").join(parts) + ")"
+
+    def all_of(self, parts: Sequence[str]) -> str:
+        return "(" + (" & " if self.postgresql else " AND ").join(parts) + ")"
+
+    def matches(self) -> str:
+        """SQL true when document ``d`` matches the query given as the one parameter."""
+        if self.postgresql:
+            return "d.doc @@ %s::tsquery"
+        return f"d.id IN (SELECT rowid FROM {DOCUMENTS_FTS} WHERE {DOCUMENTS_FTS} MATCH %s)"  # noqa: S608
+
+
+def _query_of(syntax: _Syntax, terms: Sequence[Term], agency_ids: Sequence[int]) -> str:
+    return syntax.any_of(
+        [syntax.lexeme(term(agency, t.kind, t.value), prefix=t.prefix) for t in terms for agency in agency_ids]
+    )
+
+
+def person_matches(text: str, *, agency_ids: Collection[int], limit: int, offset: int = 0) -> Matches:
+    """Active people whose records, held by ``agency_ids``, match the query: (id, score) best first (ties by
+    name), one page of them, and the total. Only terms of records the given agencies hold count, so a match
+    never rests on a record the caller may not know of: pass only agencies ``access`` lets them search."""
+    terms = parse_query(text)
+    if not terms or not agency_ids:
+        return Matches([], 0)
+    syntax = _Syntax(connection.vendor)
+    agencies = sorted(agency_ids)
+    by_word: dict[int, list[Term]] = defaultdict(list)
+    for t in terms:
+        by_word[t.word].append(t)
+    word_queries = [_query_of(syntax, by_word[w], agencies) for w in sorted(by_word)]
+    required = words_required(terms)
+    if required == len(word_queries):
+        match = syntax.all_of(word_queries)
+    else:  # all but one word: any of the queries leaving one word out
+        match = syntax.any_of(
+            [syntax.all_of(word_queries[:i] + word_queries[i + 1 :]) for i in range(len(word_queries))]
+        )
+    # Each word scores its best kind of match: the first tier, heaviest first, that the document holds.
+    score_sql: list[str] = []
+    score_params: list[Any] = []
+    for word in sorted(by_word):
+        tiers: dict[int, list[Term]] = defaultdict(list)
+        for t in by_word[word]:
+            tiers[t.weight].append(t)
+        cases = []
+        for weight in sorted(tiers, reverse=True):
+            cases.append(f"WHEN {syntax.matches()} THEN {int(weight)}")
+            score_params.append(_query_of(syntax, tiers[weight], agencies))
+        score_sql.append(f"CASE {' '.join(cases)} ELSE 0 END")
+    sql = f"""
+        SELECT person_id, score, COUNT(*) OVER () AS total FROM (
+            SELECT d.person_id, d.family_name, d.given_name, {" + ".join(score_sql)} AS score
+            FROM {DOCUMENTS_TABLE} d WHERE {syntax.matches()}
+        ) c
+        ORDER BY score DESC, family_name, given_name, person_id
+        LIMIT %s OFFSET %s
+    """  # noqa: S608 - table names are constants; every value is a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*score_params, match, limit, offset])
+        rows = cursor.fetchall()
+        if rows:
+            return Matches([(_as_uuid(pid), int(score)) for pid, score, _ in rows], int(rows[0][2]))
+        if offset == 0:
+            return Matches([], 0)
+        # Past the last page: the window count went with the rows, so count on its own.
+        cursor.execute(f"SELECT COUNT(*) FROM {DOCUMENTS_TABLE} d WHERE {syntax.matches()}", [match])  # noqa: S608
+        row = cursor.fetchone()
+    return Matches([], int(row[0]) if row else 0)
 
 
 def _as_uuid(value: Any) -> uuid.UUID:
     return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-
-
-def person_matches(
-    text: str, *, within: QuerySet[Person], agency_ids: Collection[int], limit: int, offset: int = 0
-) -> Matches:
-    """People in ``within`` whose records, held by ``agency_ids``, match the query: (id, score) best first
-    (ties by name), one page of them, and the total. ``within`` is already scoped by access; only keys of
-    records the given agencies hold count, so a match never rests on a record the caller may not know of."""
-    terms = parse_query(text)
-    if not terms or not agency_ids:
-        return Matches([], 0)
-    key_table, record_table, person_table = (m._meta.db_table for m in (SearchKey, SourceRecord, Person))
-    allowed_sql, allowed_params = within.order_by().values("pk").query.sql_with_params()
-    values_sql = ", ".join(["(%s, %s, %s, %s)"] * len(terms))
-    agencies_sql = ", ".join(["%s"] * len(agency_ids))
-    lookup = f"""
-        SELECT r.person_id AS person_id, q.word AS word, MAX(q.weight) AS weight
-        FROM q
-        JOIN {key_table} k ON k.kind = q.kind AND k.value = q.value
-        JOIN {record_table} r ON r.id = k.record_id
-        WHERE r.agency_id IN ({agencies_sql}) AND q.kind {{kinds}}
-        GROUP BY r.person_id, q.word
-    """  # noqa: S608 - identifiers come from model metadata; every value is a parameter
-    dob_terms = [t for t in terms if t.kind == DOB]
-    if dob_terms and len(dob_terms) < len(terms):
-        # A date of birth covers many people (a year, hundreds of thousands in a million): check it only
-        # on the records of people the other words found, through their own keys.
-        hits = f"""
-        named AS MATERIALIZED ({lookup.format(kinds="<> %s")}),
-        dated AS (
-            SELECT r.person_id AS person_id, k.word AS word, MAX(k.weight) AS weight
-            FROM (SELECT DISTINCT person_id FROM named) c
-            JOIN {record_table} r ON r.person_id = c.person_id
-            JOIN (
-                SELECT record_id, {{dob_case}} FROM {key_table} WHERE kind = %s AND value IN ({{dob_in}})
-            ) k ON k.record_id = r.id
-            WHERE r.agency_id IN ({agencies_sql})
-            GROUP BY r.person_id, k.word
-        ),
-        hits AS (SELECT * FROM named UNION ALL SELECT * FROM dated)"""  # noqa: S608
-        hits = hits.replace("{dob_case}", _dob_case(dob_terms)).replace("{dob_in}", ", ".join(["%s"] * len(dob_terms)))
-        hit_params: list[Any] = [*sorted(agency_ids), DOB]
-        hit_params += [v for t in dob_terms for v in (t.value, t.word)]
-        hit_params += [v for t in dob_terms for v in (t.value, t.weight)]
-        hit_params += [DOB, *(t.value for t in dob_terms), *sorted(agency_ids)]
-    else:
-        hits = f"hits AS ({lookup.format(kinds='<> %s')})"
-        hit_params = [*sorted(agency_ids), ""]
-    sql = f"""
-        WITH q (kind, value, word, weight) AS (VALUES {values_sql}),
-        {hits},
-        scored AS (
-            SELECT person_id, SUM(weight) AS score FROM hits GROUP BY person_id HAVING COUNT(*) >= %s
-        )
-        SELECT s.person_id, s.score, COUNT(*) OVER () AS total
-        FROM scored s JOIN {person_table} p ON p.id = s.person_id
-        WHERE s.person_id IN ({allowed_sql})
-        ORDER BY s.score DESC, p.family_name, p.given_name, p.id
-        LIMIT %s OFFSET %s
-    """  # noqa: S608 - identifiers come from model metadata; every value is a parameter
-    params: list[Any] = [v for t in terms for v in (t.kind, t.value, t.word, t.weight)]
-    params += [*hit_params, words_required(terms), *allowed_params, limit, offset]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if rows:
-        return Matches([(_as_uuid(pid), int(score)) for pid, score, _ in rows], int(rows[0][2]))
-    if offset == 0:
-        return Matches([], 0)
-    # Past the last page: the window count went with the rows, so count the whole result once more.
-    return Matches([], len(person_matches(text, within=within, agency_ids=agency_ids, limit=10**9).ranked))

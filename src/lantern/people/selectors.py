@@ -7,7 +7,18 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, QuerySet
 
-from lantern.access.policy import Action, Category, NotVisible, refuse_missing, require, require_row, scope
+from lantern.access.policy import (
+    ALL_AGENCIES,
+    Action,
+    Category,
+    NotVisible,
+    can,
+    holder_scope,
+    refuse_missing,
+    require,
+    require_row,
+    scope,
+)
 from lantern.access.sharing import providers_for
 from lantern.audit.services import AuditAction, Outcome, audit_record
 from lantern.people.enums import PersonKind, PersonStatus, ReviewStatus
@@ -27,6 +38,7 @@ class PersonView:
     holding_agencies: list[str]
     links: list[RecordLink] = field(default_factory=list)
     merges: list[Merge] = field(default_factory=list)
+    merged_into: Person | None = None  # for a person joined into another, that person if the actor may see them
 
 
 def searchable_agencies(*, actor: User) -> frozenset[int]:
@@ -43,10 +55,11 @@ def person_search(*, actor: User, query: str, limit: int = SEARCH_LIMIT, offset:
     those the actor may find (``access.scope``), matched only on records of agencies sharing with the
     actor's. One page of them and how many match in all. One audit row, whatever the results."""
     require(actor, Action.SEARCH, Category.PERSON, purpose="person search")
-    within = scope(actor, Person.objects.filter(status=PersonStatus.ACTIVE), Action.SEARCH)
-    matches = person_matches(
-        query, within=within, agency_ids=searchable_agencies(actor=actor), limit=limit, offset=offset
-    )
+    agencies = searchable_agencies(actor=actor)
+    in_scope = holder_scope(actor, Person, Action.SEARCH, through="records__agency_id")
+    if in_scope is not ALL_AGENCIES:
+        agencies &= in_scope
+    matches = person_matches(query, agency_ids=agencies, limit=limit, offset=offset)
     by_id = Person.objects.select_related("owning_agency").in_bulk([pk for pk, _ in matches.ranked])
     people = [by_id[pk] for pk, _ in matches.ranked if pk in by_id]
     audit_record(
@@ -78,16 +91,6 @@ def person_search_agencies(*, actor: User, people: list[Person]) -> dict[str, li
     return {key: sorted(value) for key, value in codes.items()}
 
 
-def person_agencies(*, people: list[Person]) -> dict[str, list[str]]:
-    """Which agencies hold information about people the caller may already see. The fact that an agency
-    holds information is shareable even when the detail is not (no further audit: part of the same read)."""
-    codes: dict[str, set[str]] = {str(p.pk): {p.owning_agency.code} for p in people}
-    rows = SourceRecord.objects.filter(person__in=people).values_list("person_id", "agency__code").distinct()
-    for person_id, code in rows:
-        codes[str(person_id)].add(code)
-    return {key: sorted(value) for key, value in codes.items()}
-
-
 def person_get(*, actor: User, person_id: object, purpose: str = "view person") -> PersonView:
     person = require_row(actor, Action.VIEW, Person.objects.select_related("owning_agency"), person_id, purpose=purpose)
     records = list(
@@ -110,9 +113,22 @@ def person_get(*, actor: User, person_id: object, purpose: str = "view person") 
         outcome=Outcome.SUCCESS,
         detail={"records_shown": [str(r.pk) for r in records]},
     )
-    holding = person_agencies(people=[person])[str(person.pk)]
+    holding = person_search_agencies(actor=actor, people=[person])[str(person.pk)]
     merges = list(person.merges_kept.filter(undone_at__isnull=True).select_related("decided_by"))
-    return PersonView(person=person, records=records, holding_agencies=holding, links=links, merges=merges)
+    return PersonView(
+        person=person, records=records, holding_agencies=holding, links=links, merges=merges,
+        merged_into=merged_into(actor=actor, person=person),
+    )  # fmt: skip
+
+
+def merged_into(*, actor: User, person: Person) -> Person | None:
+    """The person an absorbed person was joined into (by a join not undone), if the actor may see them."""
+    if person.status != PersonStatus.MERGED:
+        return None
+    merge = Merge.objects.filter(absorbed_id=person.pk, undone_at__isnull=True).select_related("kept").first()
+    if merge is None or not can(actor, Action.VIEW, merge.kept):
+        return None
+    return merge.kept
 
 
 def person_for_change(*, actor: User, person_id: object, action: Action, purpose: str) -> Person:

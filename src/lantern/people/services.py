@@ -5,19 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from lantern.access.policy import Action, Category, Draft, require
 from lantern.audit.services import AuditAction, save_with_audit
-from lantern.people.enums import RecordCategory
+from lantern.people.enums import PersonStatus, RecordCategory
 from lantern.people.models import Person, SourceRecord
-from lantern.people.search import index_record
+from lantern.people.search import index_people
 
 if TYPE_CHECKING:
     from lantern.accounts.models import User
 
 PERSON_FIELDS = ("kind", "given_name", "family_name", "date_of_birth", "sex")
 RECORD_FIELDS = ("title", "summary", "handling_code")
+MERGED_REFUSAL = "This person was joined into another person. Make the change on the person they were joined into."
 
 
 def _changes(obj: Any, values: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, list[str]]:
@@ -59,12 +61,20 @@ def person_create(
         save_with_audit(actor=actor, obj=person, action=AuditAction.CREATE, purpose="record a person", create=True)
         record.full_clean()
         record.save(force_insert=True)
-        index_record(record)
+        index_people([person.pk])
     return person
+
+
+def refuse_merged(person: Person) -> None:
+    """A person joined into another is kept only so the join can be undone: new facts belong to the person
+    they were joined into, or an undo would have to guess where they go."""
+    if person.status == PersonStatus.MERGED:
+        raise ValidationError(MERGED_REFUSAL)
 
 
 def person_update(*, actor: User, person: Person, **values: Any) -> Person:
     require(actor, Action.UPDATE, person, purpose="update a person")
+    refuse_merged(person)
     changed = _changes(person, values, PERSON_FIELDS)
     save_with_audit(
         actor=actor,
@@ -73,6 +83,7 @@ def person_update(*, actor: User, person: Person, **values: Any) -> Person:
         purpose="update a person",
         detail={"changed": sorted(changed)},
     )
+    index_people([person.pk])  # results are ordered by name
     return person
 
 
@@ -87,6 +98,7 @@ def record_create(
 ) -> SourceRecord:
     draft = Draft(Category(RecordCategory(category).value), actor.agency_id, parent=person)
     require(actor, Action.CREATE, draft, purpose="add an agency record")
+    refuse_merged(person)
     record = SourceRecord(
         person=person,
         agency=actor.agency,
@@ -104,7 +116,7 @@ def record_create(
         detail={"person": str(person.pk)},
         create=True,
     )
-    index_record(record)
+    index_people([person.pk])
     return record
 
 

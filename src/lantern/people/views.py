@@ -13,7 +13,7 @@ from lantern.access.policy import Action, Category, Draft, can, require
 from lantern.access.registry import guards
 from lantern.people import identity, linking, selectors, services
 from lantern.people.charts import evidence_chart
-from lantern.people.enums import ACTIVE_RUN_STATUSES, PersonKind, RecordCategory, Sex
+from lantern.people.enums import ACTIVE_RUN_STATUSES, PersonKind, PersonStatus, RecordCategory, ReviewStatus, Sex
 from lantern.people.models import SourceRecord
 from lantern.people.search import searchable
 from lantern.web.actor import signed_in_user
@@ -130,6 +130,9 @@ def person_edit(request: HttpRequest, person_id: UUID) -> HttpResponse:
     person = selectors.person_for_change(
         actor=actor, person_id=person_id, action=Action.UPDATE, purpose="update a person"
     )
+    if person.status == PersonStatus.MERGED:
+        messages.warning(request, services.MERGED_REFUSAL)
+        return redirect("people:detail", person_id=person.pk)
     initial = {name: getattr(person, name) for name in services.PERSON_FIELDS}
     form = PersonForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -151,6 +154,9 @@ def record_create(request: HttpRequest, person_id: UUID) -> HttpResponse:
     person = selectors.person_for_change(
         actor=actor, person_id=person_id, action=Action.VIEW, purpose="add an agency record"
     )
+    if person.status == PersonStatus.MERGED:
+        messages.warning(request, services.MERGED_REFUSAL)
+        return redirect("people:detail", person_id=person.pk)
     form = NewRecordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -235,6 +241,12 @@ def review_decide(request: HttpRequest, review_id: int) -> HttpResponse:
     review = selectors.review_get(actor=actor, review_id=review_id, purpose="review a possible match")
     for person in (review.record_a.person, review.record_b.person):
         require(actor, Action.LINK, person, purpose="review a possible match")
+    if review.status != ReviewStatus.PENDING:
+        # Someone decided while this page was open, or it was opened from an old link: show their decision.
+        return render(
+            request, "people/review_decide.html",
+            {"review": review, "form": None, "chart": evidence_chart(review.evidence)},
+        )  # fmt: skip
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -54,7 +54,7 @@ GIVEN_NAME = {
             "OR (length(given_first_r) >= 2 AND starts_with(given_first_l, given_first_r))",
             "One is a short form of the other",
         ),
-        _level("jaro_winkler_similarity(given_l, given_r) >= 0.92", "Jaro-Winkler >= 0.92"),
+        _level("jaro_winkler_similarity(given_l, given_r) >= 0.92", "Very similar spelling"),
         _level("given_ph_l = given_ph_r", "Sounds the same"),
         _level(
             "(list_has_any(given_canon_l, family_canon_r) AND list_has_any(family_canon_l, given_canon_r)) "
@@ -66,7 +66,7 @@ GIVEN_NAME = {
             "list_has_any(given_canon_l, alias_canon_r) OR list_has_any(given_canon_r, alias_canon_l)",
             "Among the other record's aliases",
         ),
-        _level("jaro_winkler_similarity(given_l, given_r) >= 0.8", "Jaro-Winkler >= 0.8"),
+        _level("jaro_winkler_similarity(given_l, given_r) >= 0.8", "Similar spelling"),
         _else(),
     ],
 }
@@ -79,13 +79,13 @@ FAMILY_NAME = {
     "comparison_levels": [
         _level("family_l IS NULL OR family_r IS NULL", "Family name missing", null=True),
         _level("family_l = family_r", "Exact", tf="family"),
-        _level("jaro_winkler_similarity(family_l, family_r) >= 0.92", "Jaro-Winkler >= 0.92"),
+        _level("jaro_winkler_similarity(family_l, family_r) >= 0.92", "Very similar spelling"),
         _level("family_ph_l = family_ph_r", "Sounds the same"),
         _level(
             "list_has_any(family_tokens_l, name_canon_r) OR list_has_any(family_tokens_r, name_canon_l)",
             "Among the other record's names or aliases",
         ),
-        _level("jaro_winkler_similarity(family_l, family_r) >= 0.8", "Jaro-Winkler >= 0.8"),
+        _level("jaro_winkler_similarity(family_l, family_r) >= 0.8", "Similar spelling"),
         _else(),
     ],
 }

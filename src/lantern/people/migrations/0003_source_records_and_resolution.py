@@ -138,14 +138,6 @@ class Migration(migrations.Migration):
             ],
         ),
         migrations.CreateModel(
-            name='SearchKey',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=10)),
-                ('value', models.CharField(max_length=100)),
-            ],
-        ),
-        migrations.CreateModel(
             name='Vehicle',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -305,11 +297,6 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.linkagerun'),
         ),
         migrations.AddField(
-            model_name='searchkey',
-            name='record',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='search_keys', to='people.sourcerecord'),
-        ),
-        migrations.AddField(
             model_name='vehicle',
             name='record',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='vehicles', to='people.sourcerecord'),
@@ -325,13 +312,5 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='recordlink',
             constraint=models.UniqueConstraint(fields=('record_a', 'record_b'), name='record_link_once'),
-        ),
-        migrations.AddIndex(
-            model_name='searchkey',
-            index=models.Index(fields=['kind', 'value'], name='people_sear_kind_2d227c_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='searchkey',
-            index=models.Index(fields=['value'], name='people_sear_value_772eb5_idx'),
         ),
     ]
