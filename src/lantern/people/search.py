@@ -44,8 +44,9 @@ from lantern.people.normalise import (
     try_vrm,
 )
 
-NAME, PHONETIC, CANONICAL, PHONE, VRM, DOB = "name", "phonetic", "canonical", "phone", "vrm", "dob"
-KIND_CODES = {NAME: "n", PHONETIC: "p", CANONICAL: "c", PHONE: "t", VRM: "v", DOB: "d"}
+NAME, PHONETIC, CANONICAL, PHONE, VRM = "name", "phonetic", "canonical", "phone", "vrm"
+DOB, DOB_YEAR, DOB_MONTH = "dob", "dob_year", "dob_month"  # as precisely as known; the year; the month
+KIND_CODES = {NAME: "n", PHONETIC: "p", CANONICAL: "c", PHONE: "t", VRM: "v", DOB: "d", DOB_YEAR: "y", DOB_MONTH: "m"}
 TERMS_TABLE = "people_searchterm"
 DOCUMENTS_TABLE = SearchDocument._meta.db_table
 DOCUMENTS_FTS = f"{DOCUMENTS_TABLE}_fts"  # SQLite only
@@ -67,14 +68,12 @@ WEIGHT_DOB, WEIGHT_DOB_LESS_PRECISE = 3, 1
 
 @dataclass(frozen=True)
 class Term:
-    """One key a word of the query could match: its kind, value, how much a match counts, which word, and
-    whether longer values starting with it match too (a year finds 2011-05-17)."""
+    """One key a word of the query could match: its kind, value, how much a match counts, and which word."""
 
     kind: str
     value: str
     weight: int
     word: int = 0
-    prefix: bool = False
 
 
 def term(agency_id: int, kind: str, value: str) -> str:
@@ -106,7 +105,12 @@ def keys_for(
     keys.update((PHONE, phone) for phone in phones if phone)
     keys.update((VRM, vrm) for vrm in vrms if vrm)
     if dob:
+        # The year and month as keys of their own, so "2011" is one term to look up, not every day in it.
         keys.add((DOB, dob))
+        if len(dob) >= 4:
+            keys.add((DOB_YEAR, dob[:4]))
+        if len(dob) >= 7:
+            keys.add((DOB_MONTH, dob[:7]))
     return keys
 
 
@@ -231,8 +235,8 @@ def similar_names(tokens: Sequence[str]) -> dict[str, list[str]]:
 
 
 def _dob_terms(word: str, index: int) -> list[Term] | None:
-    """The date-of-birth terms a date covers: every key inside it (a year finds its months and days) and,
-    counting for less, the less precise keys around it (a record that knows only 2011 may still be the
+    """The date-of-birth terms a date covers: every date inside it (a year finds its months and days) and,
+    counting for less, the less precise dates around it (a record that knows only 2011 may still be the
     person born 2011-05-17)."""
     try:
         date = parse_partial_date(word)
@@ -248,8 +252,8 @@ def _dob_terms(word: str, index: int) -> list[Term] | None:
         ]
     if date.month:
         month = f"{year}-{date.month:02d}"
-        return [Term(DOB, month, WEIGHT_DOB, index, prefix=True), Term(DOB, year, WEIGHT_DOB_LESS_PRECISE, index)]
-    return [Term(DOB, year, WEIGHT_DOB, index, prefix=True)]
+        return [Term(DOB_MONTH, month, WEIGHT_DOB, index), Term(DOB, year, WEIGHT_DOB_LESS_PRECISE, index)]
+    return [Term(DOB_YEAR, year, WEIGHT_DOB, index)]
 
 
 def _name_terms(token: str, index: int, similar: list[str]) -> list[Term]:
@@ -287,7 +291,7 @@ def parse_query(text: str) -> list[Term]:
         if isinstance(expanded, str):
             terms.extend(_name_terms(expanded, index, similar.get(expanded, [])))
         else:
-            terms.extend(Term(t.kind, t.value, t.weight, index, t.prefix) for t in expanded)
+            terms.extend(Term(t.kind, t.value, t.weight, index) for t in expanded)
     return terms
 
 
@@ -322,10 +326,10 @@ class _Syntax:
     def __init__(self, vendor: str) -> None:
         self.postgresql = vendor == "postgresql"
 
-    def lexeme(self, value: str, *, prefix: bool) -> str:
-        if self.postgresql:  # a quoted tsquery lexeme is taken as it is: no stemming, no stop words
-            return f"'{value}':*" if prefix else f"'{value}'"
-        return f'"{value}"*' if prefix else f'"{value}"'
+    def lexeme(self, value: str) -> str:
+        # Quoted, a tsquery lexeme is taken as it is (no stemming, no stop words) and an FTS5 string is one
+        # token (the tokenizer keeps ":", "+", "-" and "_" inside terms).
+        return f"'{value}'" if self.postgresql else f'"{value}"'
 
     def any_of(self, parts: Sequence[str]) -> str:
         return "(" + (" | " if self.postgresql else " OR ").join(parts) + ")"
@@ -341,9 +345,7 @@ class _Syntax:
 
 
 def _query_of(syntax: _Syntax, terms: Sequence[Term], agency_ids: Sequence[int]) -> str:
-    return syntax.any_of(
-        [syntax.lexeme(term(agency, t.kind, t.value), prefix=t.prefix) for t in terms for agency in agency_ids]
-    )
+    return syntax.any_of([syntax.lexeme(term(agency, t.kind, t.value)) for t in terms for agency in agency_ids])
 
 
 def person_matches(text: str, *, agency_ids: Collection[int], limit: int, offset: int = 0) -> Matches:
