@@ -60,7 +60,10 @@ def person_search(*, actor: User, query: str, limit: int = SEARCH_LIMIT, offset:
     if in_scope is not ALL_AGENCIES:
         agencies &= in_scope
     matches = person_matches(query, agency_ids=agencies, limit=limit, offset=offset)
-    by_id = Person.objects.select_related("owning_agency").in_bulk([pk for pk, _ in matches.ranked])
+    # The index searched only agencies within the actor's scope (holder_scope); the people shown go
+    # through access.scope as well, so no page can show someone the policy does not let them find.
+    shown = scope(actor, Person.objects.filter(status=PersonStatus.ACTIVE), Action.SEARCH)
+    by_id = shown.select_related("owning_agency").in_bulk([pk for pk, _ in matches.ranked])
     people = [by_id[pk] for pk, _ in matches.ranked if pk in by_id]
     audit_record(
         actor=actor,
