@@ -181,3 +181,21 @@ def test_a_decided_pair_shows_the_decision_not_the_form(world, client) -> None:
     assert "Already decided" in again.content.decode()
     world["review"].refresh_from_db()
     assert world["review"].status == ReviewStatus.REJECTED
+
+
+def test_a_pair_with_a_record_of_an_agency_not_sharing_stays_hidden(world, client) -> None:
+    """The police share people with csc and the clinic does not: a pair naming the clinic's record is
+    neither listed nor opened for csc, though both people are visible to them."""
+    clinic = AgencyFactory(code="id-clinic")
+    clinic_record = RecordFactory(person=world["absorbed"], agency=clinic)
+    hidden = LinkReview.objects.create(
+        record_a=world["records"][0], record_b=clinic_record, match_probability=0.9, match_weight=4.0,
+        evidence=EVIDENCE,
+    )  # fmt: skip
+    client.force_login(world["worker"])
+    queue = client.get("/people/reviews/").content.decode()
+    assert f"/people/reviews/{world['review'].pk}/" in queue
+    assert f"/people/reviews/{hidden.pk}/" not in queue
+    assert "id-clinic" not in queue
+    assert client.get(f"/people/reviews/{hidden.pk}/").status_code == 404
+    assert AuditEvent.objects.filter(object_type="link_review", object_id=str(hidden.pk), outcome="denied").exists()

@@ -173,7 +173,9 @@ def review_get(*, actor: User, review_id: object, purpose: str) -> LinkReview:
         review = reviews.filter(pk=int(str(review_id))).first()
     except ValueError:
         review = None
-    if review is None:
+    if review is None or not {review.record_a.agency_id, review.record_b.agency_id} <= searchable_agencies(actor=actor):
+        # A pair names both records' agencies: one that does not share people with the actor's agency
+        # must stay unnamed, as in search results.
         refuse_missing(actor, Action.VIEW, "link_review", review_id, purpose=purpose)
     for person in (review.record_a.person, review.record_b.person):
         require(actor, Action.VIEW, person, purpose=purpose)
@@ -181,11 +183,17 @@ def review_get(*, actor: User, review_id: object, purpose: str) -> LinkReview:
 
 
 def reviews_pending(*, actor: User, limit: int = 50) -> list[LinkReview]:
-    """Pending pairs where the actor may see both people, most likely matches first."""
+    """Pending pairs where the actor may see both people and both records' agencies share people with the
+    actor's, most likely matches first."""
     visible = scope(actor, Person.objects.all(), Action.VIEW).values("pk")
+    agencies = searchable_agencies(actor=actor)
     reviews = list(
         LinkReview.objects.filter(
-            status=ReviewStatus.PENDING, record_a__person__in=visible, record_b__person__in=visible
+            status=ReviewStatus.PENDING,
+            record_a__person__in=visible,
+            record_b__person__in=visible,
+            record_a__agency_id__in=agencies,
+            record_b__agency_id__in=agencies,
         ).select_related("record_a__person", "record_a__agency", "record_b__person", "record_b__agency")[:limit]
     )
     audit_record(
