@@ -17,6 +17,9 @@ from lantern.accounts.models import User
 from lantern.accounts.services import TokenError, token_authenticate
 from lantern.audit.api import router as audit_router
 from lantern.audit.services import AuditAction, Outcome, audit_record
+from lantern.intel.api import public_router
+from lantern.intel.api import router as intel_router
+from lantern.intel.selectors import ExistenceOnly
 from lantern.people.api import records_router
 from lantern.people.api import router as people_router
 from lantern.people.linking import LinkageBusy
@@ -43,6 +46,8 @@ api.add_router("/", accounts_router)
 api.add_router("/people", people_router)
 api.add_router("/records", records_router)
 api.add_router("/audit", audit_router)
+api.add_router("/intel", intel_router)
+api.add_router("/public", public_router)
 api.add_router("/", web_router)
 
 
@@ -88,6 +93,23 @@ def missing_token(request: HttpRequest, _exc: AuthenticationError) -> HttpRespon
 @api.exception_handler(NotVisible)
 def not_visible(request: HttpRequest, _exc: NotVisible) -> HttpResponse:
     return _detail(request, 404, "Not found.")
+
+
+@api.exception_handler(ExistenceOnly)
+def existence_only(request: HttpRequest, exc: ExistenceOnly) -> HttpResponse:
+    """Known to exist, not readable: who holds it, its grade and date, and how to ask for it."""
+    report = exc.view.report
+    return api.create_response(
+        request,
+        {
+            "detail": exc.decision.reason,
+            "held_by": report.agency.code,
+            "grade": report.grade,
+            "occurred_on": report.occurred_on.isoformat(),
+            "request_access": f"/api/v1/intel/reports/{report.pk}/access-requests",
+        },
+        status=403,
+    )
 
 
 @api.exception_handler(AccessDenied)

@@ -74,7 +74,9 @@ INSTALLED_APPS = [
     "lantern.audit",
     "lantern.accounts",
     "lantern.access",
+    "lantern.locality",
     "lantern.people",
+    "lantern.intel",
     "lantern.demo",
 ]
 
@@ -232,3 +234,14 @@ LOGGING = {
 # starts one beside the web server unless LANTERN_TASK_WORKER=0 (when workers run as their own service).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 TASK_WORKER_IN_SERVE = _env_bool("LANTERN_TASK_WORKER", default=True)
+
+# Intelligence (issue 5). The agency that receives and triages anonymous public reports; who is told at once
+# when a child is at immediate risk; the public form's rate limit (per sender, per window, stored only as a
+# salted hash that is deleted with its window).
+LANTERN_PUBLIC_REPORTS_AGENCY = os.environ.get("LANTERN_PUBLIC_REPORTS_AGENCY", "police")
+LANTERN_URGENT_AGENCIES = _env_list("LANTERN_URGENT_AGENCIES", ["csc", "police"])
+LANTERN_PUBLIC_RATE_LIMIT = _env_int("LANTERN_PUBLIC_RATE_LIMIT", 5)
+LANTERN_PUBLIC_RATE_WINDOW_MINUTES = _env_int("LANTERN_PUBLIC_RATE_WINDOW_MINUTES", 15)
+LANTERN_RELEASE_DAYS = _env_int("LANTERN_RELEASE_DAYS", 30)
+EMAIL_BACKEND = os.environ.get("LANTERN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("LANTERN_FROM_EMAIL", "lantern@kestrelmoor.example")

@@ -59,3 +59,24 @@ class BreakGlass(models.Model):
     @property
     def is_active(self) -> bool:
         return self.expires_at > timezone.now()
+
+
+class AccessGrant(models.Model):
+    """One named user may view one row until a set time: given by the agency holding it, with a reason and the
+    lawful basis relied on (a release of intelligence in answer to a request, a sharing decision)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_grants")
+    object_type = models.CharField(max_length=40)
+    object_id = models.CharField(max_length=64)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    lawful_basis = models.TextField()
+    granted_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-granted_at"]
+        indexes = [models.Index(fields=["user", "object_type", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.object_type} {self.object_id} released to {self.user_id} until {self.expires_at:%Y-%m-%d}"

@@ -25,7 +25,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from lantern.access.models import BreakGlass
+from lantern.access.models import AccessGrant, BreakGlass
 from lantern.access.roles import PRACTITIONERS, QUALIFIED_PRACTITIONERS, Role
 from lantern.access.sharing import providers_for
 from lantern.audit.services import AuditAction, Outcome, audit_record
@@ -42,6 +42,9 @@ class Category(StrEnum):
     AGGREGATE = "aggregate"
     USER_ACCOUNT = "user_account"
     LINKAGE_RUN = "linkage_run"
+    INTELLIGENCE = "intelligence"
+    INTELLIGENCE_SANITISED = "intelligence_sanitised"
+    INTELLIGENCE_EXISTENCE = "intelligence_existence"
 
     @property
     def label(self) -> str:
@@ -56,6 +59,9 @@ CATEGORY_LABELS: Mapping[Category, str] = {
     Category.AGGREGATE: "aggregate figures with no person in them",
     Category.USER_ACCOUNT: "user accounts",
     Category.LINKAGE_RUN: "identity-resolution runs (their progress and counts; never a person)",
+    Category.INTELLIGENCE: "an intelligence report in full, with its source",
+    Category.INTELLIGENCE_SANITISED: "the sanitised version of an intelligence report (source removed)",
+    Category.INTELLIGENCE_EXISTENCE: "the fact that an agency holds graded intelligence, without its content",
 }
 
 
@@ -77,6 +83,7 @@ class Condition(StrEnum):
     ALLOCATED = "allocated"
     STATUTORY_TRIGGER = "statutory_trigger"
     RECORD_OWNER = "record_owner"
+    GRANTED = "granted"
 
     @property
     def label(self) -> str:
@@ -91,6 +98,7 @@ CONDITION_LABELS: Mapping[Condition, str] = {
     Condition.ALLOCATED: "you are allocated to the child or case",
     Condition.STATUTORY_TRIGGER: "the child is subject to a section 47 enquiry or CSE strategy meeting",
     Condition.RECORD_OWNER: "it is about a record you own",
+    Condition.GRANTED: "the agency holding it released it to you, for a time, with a reason",
 }
 
 
@@ -135,6 +143,22 @@ POLICY: tuple[Grant, ...] = (
     _grant({_R.BOARD_MEMBER, _R.TEAM_MANAGER, _R.INTELLIGENCE_ANALYST}, Category.AGGREGATE, {_A.VIEW}),
     # Linkage runs re-resolve everyone's identities, so analysts and managers start them; they show counts only.
     _grant({_R.TEAM_MANAGER, _R.INTELLIGENCE_ANALYST}, Category.LINKAGE_RUN, {_A.VIEW, _A.CREATE}),
+    # Intelligence. The submitter and their agency read the report in full; analysts read in full what agencies
+    # share with theirs, because they triage it. Others see the sanitised version when the handling code is
+    # P, or only that the agency holds graded intelligence; the holder may release more to a named person.
+    _grant(PRACTITIONERS, Category.INTELLIGENCE, {_A.CREATE}, _C.SAME_AGENCY),
+    _grant(QUALIFIED_PRACTITIONERS, Category.INTELLIGENCE, {_A.VIEW}, _C.SAME_AGENCY),
+    _grant(PRACTITIONERS, Category.INTELLIGENCE, {_A.VIEW}, _C.RECORD_OWNER),
+    _grant(PRACTITIONERS, Category.INTELLIGENCE, {_A.VIEW}, _C.GRANTED),
+    _grant({_R.INTELLIGENCE_ANALYST}, Category.INTELLIGENCE, {_A.VIEW, _A.UPDATE}, _C.SAME_AGENCY),
+    _grant({_R.INTELLIGENCE_ANALYST}, Category.INTELLIGENCE, {_A.VIEW, _A.UPDATE}, _C.SHARING_AGREEMENT),
+    _grant(QUALIFIED_PRACTITIONERS, Category.INTELLIGENCE, {_A.SHARE}, _C.SAME_AGENCY),
+    _grant(PRACTITIONERS, Category.INTELLIGENCE_SANITISED, {_A.VIEW}, _C.SAME_AGENCY),
+    _grant(PRACTITIONERS, Category.INTELLIGENCE_SANITISED, {_A.VIEW}, _C.SHARING_AGREEMENT, _C.HANDLING_P),
+    _grant(PRACTITIONERS, Category.INTELLIGENCE_SANITISED, {_A.VIEW}, _C.GRANTED),
+    _grant(PRACTITIONERS, Category.INTELLIGENCE_EXISTENCE, {_A.VIEW}, _C.SAME_AGENCY),
+    _grant(PRACTITIONERS, Category.INTELLIGENCE_EXISTENCE, {_A.VIEW}, _C.SHARING_AGREEMENT),
+    _grant(PRACTITIONERS, Category.INTELLIGENCE_EXISTENCE, {_A.SEARCH}),
     # System administrators manage accounts and see no personal data.
     _grant({_R.SYSTEM_ADMIN}, Category.USER_ACCOUNT, {_A.VIEW, _A.CREATE, _A.UPDATE}),
 )
@@ -220,6 +244,11 @@ def _condition_q(user: User, model: type[models.Model], category: Category, cond
         lookup = "__in"
     elif condition is Condition.HANDLING_P:
         values, lookup = "P", ""
+    elif condition is Condition.GRANTED:
+        object_type: str = model.AUDIT_TYPE  # type: ignore[attr-defined]
+        granted = AccessGrant.objects.filter(user=user, object_type=object_type, expires_at__gt=timezone.now())
+        values = list(granted.values_list("object_id", flat=True))
+        lookup = "__in"
     elif condition in (Condition.ALLOCATED, Condition.RECORD_OWNER):
         values, lookup = user.pk, ""
     else:

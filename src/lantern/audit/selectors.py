@@ -63,3 +63,15 @@ def audit_of_my_records(*, actor: User) -> QuerySet[AuditEvent]:
         outcome=Outcome.SUCCESS,
     )
     return events.exclude(actor_id=actor.pk).order_by("-seq")
+
+
+def looks_at(*, actor: User, objects: list[tuple[str, str]], limit: int = 100) -> list[AuditEvent]:
+    """Who else viewed or shared these rows the actor owns, newest first: shown beside the owner's own view of
+    them, which is audited by the page that shows it."""
+    if not objects:
+        return []
+    which = Q(pk__in=[])
+    for object_type, object_id in objects:
+        which |= Q(object_type=object_type, object_id=object_id)
+    events = scope(actor, AuditEvent.objects.filter(which, action__in=["view", "share"]), Action.VIEW)
+    return list(events.exclude(actor_id=actor.pk).order_by("-seq")[:limit])

@@ -180,21 +180,34 @@ def ensure_organisation() -> dict[str, Agency]:
     return agencies
 
 
+def agreement_categories(provider: str, recipient: str) -> list[str]:
+    """What the Kestrelmoor protocol lets `provider` share with `recipient`. Every partner shares intelligence
+    in full with the police, whose analysts triage it; sanitised intelligence goes wherever records go; and
+    every partner may know that another holds intelligence, even where records are not exchanged."""
+    categories = []
+    if tuple(sorted((provider, recipient))) not in NOT_SHARED:
+        categories += ["person", "agency_record"]
+        if provider == "health" and recipient in HEALTH_DETAIL_RECIPIENTS:
+            categories.append("sexual_health")
+        categories.append("intelligence_sanitised")
+    if recipient == "police":
+        categories.append("intelligence")
+    categories.append("intelligence_existence")
+    return categories
+
+
 def _ensure_agreements(agencies: dict[str, Agency]) -> None:
     for provider in PARTNERS:
         for recipient in PARTNERS:
-            if provider == recipient or tuple(sorted((provider, recipient))) in NOT_SHARED:
+            if provider == recipient:
                 continue
-            categories = ["person", "agency_record"]
-            if provider == "health" and recipient in HEALTH_DETAIL_RECIPIENTS:
-                categories.append("sexual_health")
             SharingAgreement.objects.update_or_create(
                 provider=agencies[provider],
                 recipient=agencies[recipient],
                 title="Kestrelmoor multi-agency CSE information-sharing protocol",
                 defaults={
                     "lawful_basis": LAWFUL_BASIS,
-                    "categories": categories,
+                    "categories": agreement_categories(provider, recipient),
                     "starts_on": dt.date(2024, 4, 1),
                     "ends_on": dt.date(2027, 3, 31),
                 },

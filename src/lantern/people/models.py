@@ -209,8 +209,11 @@ class Place(models.Model):
     kind = models.CharField(max_length=20, choices=PlaceKind.choices)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
-    ward = models.CharField(max_length=100, blank=True)
+    ward = models.ForeignKey("locality.Ward", on_delete=models.PROTECT, null=True, blank=True, related_name="places")
     postcode = models.CharField(max_length=8, blank=True)
+
+    class Meta:
+        ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
