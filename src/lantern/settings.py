@@ -243,5 +243,7 @@ LANTERN_URGENT_AGENCIES = _env_list("LANTERN_URGENT_AGENCIES", ["csc", "police"]
 LANTERN_PUBLIC_RATE_LIMIT = _env_int("LANTERN_PUBLIC_RATE_LIMIT", 5)
 LANTERN_PUBLIC_RATE_WINDOW_MINUTES = _env_int("LANTERN_PUBLIC_RATE_WINDOW_MINUTES", 15)
 LANTERN_RELEASE_DAYS = _env_int("LANTERN_RELEASE_DAYS", 30)
+# Where "Exit this page" on the public pages goes: an ordinary site that gives nothing away.
+LANTERN_EXIT_URL = os.environ.get("LANTERN_EXIT_URL", "https://www.bbc.co.uk/weather")
 EMAIL_BACKEND = os.environ.get("LANTERN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("LANTERN_FROM_EMAIL", "lantern@kestrelmoor.example")

@@ -65,6 +65,14 @@ EXERCISED: frozenset[tuple[Category, Action]] = frozenset(
         (Category.USER_ACCOUNT, Action.UPDATE),
         (Category.LINKAGE_RUN, Action.VIEW),
         (Category.LINKAGE_RUN, Action.CREATE),
+        # Intelligence: exercised by test_intel_matrix, over the same HTTP clients and policy interpreter.
+        (Category.INTELLIGENCE, Action.CREATE),
+        (Category.INTELLIGENCE, Action.VIEW),
+        (Category.INTELLIGENCE, Action.UPDATE),
+        (Category.INTELLIGENCE, Action.SHARE),
+        (Category.INTELLIGENCE_SANITISED, Action.VIEW),
+        (Category.INTELLIGENCE_EXISTENCE, Action.VIEW),
+        (Category.INTELLIGENCE_EXISTENCE, Action.SEARCH),
     }
 )
 

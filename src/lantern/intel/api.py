@@ -13,7 +13,7 @@ from lantern.access.policy import Action, Category, require
 from lantern.access.registry import guards, no_personal_data
 from lantern.intel import ratelimit, selectors, services
 from lantern.intel.enums import MAX_SHORT, MAX_TEXT, Level
-from lantern.intel.models import AccessRequest, IntelEntity
+from lantern.intel.models import AccessRequest, IntelEntity, IntelReport, SanitisedReport
 from lantern.people.selectors import person_for_change
 from lantern.web.actor import signed_in_user
 
@@ -270,8 +270,13 @@ class GradeIn(Schema):
     risk: Literal["high", "medium", "low"]
 
 
-def _reread(request: HttpRequest, report_id: int) -> ReportOut:
-    return report_out(selectors.report_get(actor=signed_in_user(request), report_id=report_id))
+def _written(report: IntelReport) -> ReportOut:
+    """The report as its triager may see it after a change; the change's own audit row covers this answer."""
+    view = selectors.ReportView(
+        level=Level.FULL, report=report, sanitised=SanitisedReport.objects.filter(report=report).first(),
+        entities=list(report.entities.all()), weight=selectors.weight_of(report),
+    )  # fmt: skip
+    return report_out(view)
 
 
 @router.post("/reports/{int:report_id}/grade", response=ReportOut, summary="Grade under 3x5x2 and set the risk")
@@ -280,7 +285,7 @@ def grade(request: HttpRequest, report_id: int, payload: GradeIn) -> ReportOut:
     actor = signed_in_user(request)
     report = selectors.report_for_change(actor=actor, report_id=report_id, purpose="grade intelligence")
     services.report_grade(actor=actor, report=report, **payload.dict())
-    return _reread(request, report_id)
+    return _written(report)
 
 
 class SanitisedIn(Schema):
@@ -293,7 +298,7 @@ def sanitise(request: HttpRequest, report_id: int, payload: SanitisedIn) -> Repo
     actor = signed_in_user(request)
     report = selectors.report_for_change(actor=actor, report_id=report_id, purpose="sanitise intelligence")
     services.report_sanitise(actor=actor, report=report, text=payload.text)
-    return _reread(request, report_id)
+    return _written(report)
 
 
 class OutcomeIn(Schema):
@@ -307,7 +312,7 @@ def outcome(request: HttpRequest, report_id: int, payload: OutcomeIn) -> ReportO
     actor = signed_in_user(request)
     report = selectors.report_for_change(actor=actor, report_id=report_id, purpose="record intelligence outcome")
     services.report_outcome(actor=actor, report=report, outcome=payload.outcome, reason=payload.reason)
-    return _reread(request, report_id)
+    return _written(report)
 
 
 class EntityIn(Schema):

@@ -98,8 +98,16 @@ class IntelReport(models.Model):
         "granted": ("pk",),
     }
 
+    # Knowing a report exists is the existence category: a reader refused more of a report they may know of
+    # is told why (403), not "not found".
+    ACCESS_PARENT = "as_existence"
+
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def as_existence(self) -> IntelExistence:
+        return IntelExistence(pk=self.pk, agency_id=self.agency_id)
 
     @property
     def audit_owner_id(self) -> int | None:

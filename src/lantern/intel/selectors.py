@@ -101,7 +101,7 @@ def level_of(actor: User, report: IntelReport) -> tuple[Level | None, SanitisedR
     sanitised = SanitisedReport.objects.filter(report=report).first()
     if sanitised is not None and can(actor, Action.VIEW, sanitised):
         return Level.SANITISED, sanitised
-    if can(actor, Action.VIEW, IntelExistence.objects.get(pk=report.pk)):
+    if can(actor, Action.VIEW, report.as_existence):
         return Level.EXISTENCE, None
     return None, None
 
@@ -118,7 +118,7 @@ def report_get(*, actor: User, report_id: object, purpose: str = "view intellige
     if level is Level.EXISTENCE:
         view.my_request = AccessRequest.objects.filter(report=report, requester=actor).first()
         audit_record(
-            actor=actor, action=AuditAction.DENIED, target=IntelExistence.objects.get(pk=report.pk), purpose=purpose,
+            actor=actor, action=AuditAction.DENIED, target=report.as_existence, purpose=purpose,
             outcome=Outcome.DENIED, detail={"attempted": "view", "shown": "existence"},
         )  # fmt: skip
         reason = explain_refusal(role_of(actor), Category.INTELLIGENCE, Action.VIEW)
@@ -138,15 +138,30 @@ def report_get(*, actor: User, report_id: object, purpose: str = "view intellige
     return view
 
 
+def _require_known(actor: User, action: Action, report: IntelReport, *, purpose: str) -> None:
+    """Require `action` on a report. A reader who may know the report exists at any level (its sanitised version
+    included) is told why they are refused (403); anyone else is answered "not found" (404). Audited."""
+    if can(actor, action, report):
+        return
+    level, _ = level_of(actor, report)
+    if level is None:
+        require(actor, action, report, purpose=purpose)  # audits, then "not found"
+    audit_record(
+        actor=actor, action=AuditAction.DENIED, target=report, purpose=purpose, outcome=Outcome.DENIED,
+        detail={"attempted": action.value, "category": Category.INTELLIGENCE.value},
+    )  # fmt: skip
+    decision = Decision(
+        allowed=False, visible=True, reason=explain_refusal(role_of(actor), Category.INTELLIGENCE, action)
+    )
+    raise AccessDenied(decision, Category.INTELLIGENCE, action, report)
+
+
 def report_for_change(*, actor: User, report_id: object, purpose: str) -> IntelReport:
     """A report the actor is about to triage (services check again, and audit the change)."""
     report = _report_row(report_id)
     if report is None:
         refuse_missing(actor, Action.UPDATE, IntelReport.AUDIT_TYPE, report_id, purpose=purpose)
-    level, _ = level_of(actor, report)
-    if level is None:
-        require(actor, Action.VIEW, report, purpose=purpose)
-    require(actor, Action.UPDATE, report, purpose=purpose)
+    _require_known(actor, Action.UPDATE, report, purpose=purpose)
     return report
 
 
@@ -273,21 +288,23 @@ def report_viewers(*, actor: User, report: IntelReport) -> list[AuditEvent]:
 def requests_to_decide(*, actor: User) -> list[AccessRequest]:
     """Pending requests for reports the actor's agency holds and the actor may release."""
     reports = scope(actor, IntelReport.objects.all(), Action.SHARE)
-    return list(
+    pending = list(
         AccessRequest.objects.filter(status=RequestStatus.PENDING, report__in=reports.values("pk"))
         .select_related("report", "requester__agency")
         .order_by("created_at")
     )
+    audit_record(
+        actor=actor, action=AuditAction.SEARCH, object_type="intel_request", purpose="requests for intelligence",
+        outcome=Outcome.SUCCESS, detail={"pending": len(pending)},
+    )  # fmt: skip
+    return pending
 
 
 def request_for_decision(*, actor: User, request_id: int) -> AccessRequest:
     request = AccessRequest.objects.select_related("report__agency", "requester__agency").filter(pk=request_id).first()
     if request is None:
         refuse_missing(actor, Action.SHARE, "intel_request", request_id, purpose="decide a request for intelligence")
-    level, _ = level_of(actor, request.report)
-    if level is None:
-        require(actor, Action.VIEW, request.report, purpose="decide a request for intelligence")
-    require(actor, Action.SHARE, request.report, purpose="decide a request for intelligence")
+    _require_known(actor, Action.SHARE, request.report, purpose="decide a request for intelligence")
     return request
 
 

@@ -45,7 +45,6 @@ from lantern.intel.models import (
     AccessRequest,
     CorroborationNote,
     IntelEntity,
-    IntelExistence,
     IntelReport,
     PublicAddition,
     SanitisedReport,
@@ -574,7 +573,7 @@ def report_corroborate(
 
 def access_request_create(*, actor: User, report: IntelReport, reason: str) -> AccessRequest:
     """Ask the holding agency to see a report the actor may only know exists."""
-    require(actor, Action.VIEW, IntelExistence.objects.get(pk=report.pk), purpose="request access to intelligence")
+    require(actor, Action.VIEW, report.as_existence, purpose="request access to intelligence")
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why you need to see this intelligence"})

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 _WIDGET_CLASSES: dict[type[forms.Widget], str] = {
+    forms.RadioSelect: "govuk-radios__input",
     forms.Textarea: "govuk-textarea",
     forms.Select: "govuk-select",
     forms.PasswordInput: "govuk-input govuk-password-input__input govuk-js-password-input-input",

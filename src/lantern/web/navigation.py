@@ -50,6 +50,24 @@ NAVIGATION: tuple[NavItem, ...] = (
         lambda u: can(u, Action.VIEW, Category.LINKAGE_RUN),
     ),
     NavItem(
+        "Intelligence",
+        "intel:search",
+        "Submit soft intelligence, search what you may read, and see what became of what you sent.",
+        lambda u: can(u, Action.SEARCH, Category.INTELLIGENCE_EXISTENCE),
+    ),
+    NavItem(
+        "Triage",
+        "intel:triage",
+        "Grade, link and decide on intelligence from partners and the public: high risk and oldest first.",
+        lambda u: can(u, Action.UPDATE, Category.INTELLIGENCE),
+    ),
+    NavItem(
+        "Intelligence requests",
+        "intel:requests",
+        "Release or refuse other agencies' requests to see your agency's intelligence.",
+        lambda u: can(u, Action.SHARE, Category.INTELLIGENCE),
+    ),
+    NavItem(
         "Overview",
         "web:overview",
         "Figures for the borough, with no person in them.",
