@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
@@ -21,20 +20,6 @@ router = Router(tags=["intelligence"])
 public_router = Router(tags=["public"], auth=None)
 
 MAX_PAGE = 200
-
-
-def parse_when(raw: str) -> tuple[dt.date | None, dt.time | None]:
-    """`YYYY-MM-DD` or an ISO datetime, as the contract allows; a clear message otherwise."""
-    text = raw.strip()
-    try:
-        if "T" in text or " " in text:
-            moment = dt.datetime.fromisoformat(text)
-            return moment.date(), moment.time().replace(tzinfo=None)
-        return dt.date.fromisoformat(text), None
-    except ValueError as error:
-        raise ValidationError(
-            {"when": "Enter the date as YYYY-MM-DD (for example 2026-11-20), or a date and time"}
-        ) from error
 
 
 # --- Public ---------------------------------------------------------------------------------------------
@@ -84,7 +69,7 @@ def rate_limited(request: HttpRequest) -> HttpResponse | None:
 def public_report(request: HttpRequest, payload: PublicReportIn) -> Status[ReferenceOut] | HttpResponse:
     if limited := rate_limited(request):
         return limited
-    occurred_on, occurred_time = parse_when(payload.when)
+    occurred_on, occurred_time = services.parse_when(payload.when)
     report = services.public_report_submit(
         what=payload.what, where=payload.where, occurred_on=occurred_on, occurred_time=occurred_time,
         people=payload.people or "", vehicles=payload.vehicles or "", contact=payload.contact or "",
@@ -221,7 +206,7 @@ def report_out(view: selectors.ReportView) -> ReportOut:
 @guards(Category.INTELLIGENCE)
 def submit(request: HttpRequest, payload: ReportIn) -> Status[ReportOut]:
     actor = signed_in_user(request)
-    occurred_on, occurred_time = parse_when(payload.when)
+    occurred_on, occurred_time = services.parse_when(payload.when)
     report = services.report_submit(
         actor=actor, what=payload.what, occurred_on=occurred_on, occurred_time=occurred_time,
         location_text=payload.where, place_id=payload.place_id, ward_id=payload.ward_id, people=payload.people,

@@ -25,11 +25,10 @@ from django.utils import timezone
 from lantern.access.policy import AccessDenied, Action, Category, Draft, NotVisible, can
 from lantern.accounts.models import Agency, User
 from lantern.audit.services import AuditAction, Outcome, audit_record
-from lantern.intel.api import parse_when
 from lantern.intel.enums import MAX_SHORT, Knowledge, Scheme, Status, Urgency
 from lantern.intel.models import IntelReport
 from lantern.intel.rules import INT_3X5X2, INT_5X5X5_LEGACY
-from lantern.intel.services import report_submit
+from lantern.intel.services import parse_when, report_submit
 from lantern.people.imports import FileError, RowError
 
 REQUIRED_COLUMNS = ("report_id", "submitted_by", "what", "when", "where", "knowledge", "urgency")

@@ -56,6 +56,7 @@ from lantern.people import normalise
 from lantern.people.models import Person, Place
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud or copied by hand
+ROUTING_WINDOW = dt.timedelta(hours=24)
 URGENT_ROLES = (Role.TEAM_MANAGER, Role.SOCIAL_WORKER, Role.POLICE_CSE_OFFICER, Role.INTELLIGENCE_ANALYST)
 
 
@@ -73,6 +74,22 @@ def normalise_reference(raw: str) -> str:
 
 
 # --- Validation shared by every way in (form, API, CSV) -----------------------------------------------
+
+
+def parse_when(raw: str) -> tuple[dt.date | None, dt.time | None]:
+    """`YYYY-MM-DD` or an ISO datetime, as the API contract allows; a time with an offset is read in London time."""
+    text = raw.strip()
+    try:
+        if "T" in text or " " in text:
+            moment = dt.datetime.fromisoformat(text)
+            if moment.tzinfo is not None:
+                moment = timezone.localtime(moment)
+            return moment.date(), moment.time().replace(tzinfo=None)
+        return dt.date.fromisoformat(text), None
+    except ValueError as error:
+        raise ValidationError(
+            {"when": "Enter the date as YYYY-MM-DD (for example 2026-11-20), or a date and time"}
+        ) from error
 
 
 def _check_text(errors: dict[str, str], name: str, value: str, label: str, *, required: bool, limit: int) -> str:
@@ -290,7 +307,8 @@ def report_submit(
             actor=actor, action=AuditAction.CREATE, target=report, purpose="submit intelligence",
             outcome=Outcome.SUCCESS, detail={"reference": report.reference, "urgency": urgency},
         )  # fmt: skip
-        if urgency == Urgency.IMMEDIATE:
+        # Routing is for a child at risk now: an agency's historic report imported today is not sent round again.
+        if urgency == Urgency.IMMEDIATE and timezone.now() - received < ROUTING_WINDOW:
             _route_urgent(report)
     return report
 

@@ -2,22 +2,49 @@ from __future__ import annotations
 
 import argparse
 import csv
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from lantern.accounts.models import Agency
+from lantern.intel.imports import intel_import, read_intel
 from lantern.people.identity import records_import
-from lantern.people.imports import FileError, read_records
+from lantern.people.imports import FileError, RowError, read_records
 
-KINDS = ("records",)
+KINDS = ("records", "intel")
+PROGRESS_FROM = 500  # rows; a smaller file is done before a bar would be worth drawing
+
+
+@contextmanager
+def progress_bar(*, total: int, label: str) -> Iterator[Callable[[], None] | None]:
+    """A bar on stderr, as `lantern resolve` draws, advanced once per row; None for a small file."""
+    if total <= PROGRESS_FROM:
+        yield None
+        return
+    with Progress(
+        TextColumn("{task.description:<10}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(file=sys.stderr),
+        transient=True,
+    ) as progress:
+        task = progress.add_task(label, total=total)
+        yield lambda: progress.advance(task)
 
 
 class Command(BaseCommand):
     help = (
         "Import an agency's file, all or nothing: every row is checked first and any error stops the import "
-        "with a report naming the line and field. Importing the same file again changes nothing."
+        "with a report naming the line and field. Importing the same file again changes nothing. "
+        "KIND records: the agency's case records. KIND intel: partner intelligence, each row submitted as "
+        "the user in its submitted_by column."
     )
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
@@ -34,22 +61,48 @@ class Command(BaseCommand):
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"No file at {path}.")
+        if options["kind"] == "intel":
+            self.intel(agency=agency, path=path, report=options["errors"])
+        else:
+            self.records(agency=agency, path=path, report=options["errors"])
+
+    def records(self, *, agency: Agency, path: Path, report: Path | None) -> None:
         try:
             result = read_records(path)
         except FileError as error:
             raise CommandError(f"{path}: {error}. Nothing was imported.") from error
         if result.errors:
-            for problem in result.errors:
-                self.stderr.write(f"{path}: {problem}")
-            if options["errors"]:
-                with options["errors"].open("w", newline="") as out:
-                    writer = csv.writer(out)
-                    writer.writerow(["line", "field", "message"])
-                    writer.writerows((e.line, e.field, e.message) for e in result.errors)
-            lines = len({e.line for e in result.errors})
-            raise CommandError(f"{len(result.errors)} problem(s) on {lines} line(s). Nothing was imported.")
+            self.refuse(path=path, errors=result.errors, report=report)
         outcome = records_import(agency=agency, rows=result.rows)
         self.stdout.write(
             f"Imported {len(result.rows)} records for {agency.code}: {outcome.created} new, "
             f"{outcome.updated} changed, {outcome.unchanged} unchanged."
         )
+
+    def intel(self, *, agency: Agency, path: Path, report: Path | None) -> None:
+        try:
+            read = read_intel(path=path)
+        except FileError as error:
+            raise CommandError(f"{path}: {error}. Nothing was imported.") from error
+        # Rows with errors from reading are still checked, so one run reports every problem in the file.
+        with progress_bar(total=len(read.rows), label="import") as advance:
+            outcome = intel_import(agency=agency, read=read, progress=advance)
+        if outcome.errors:
+            self.refuse(path=path, errors=outcome.errors, report=report)
+        graded = f" ({outcome.graded} with a historic grade)" if outcome.graded else ""
+        self.stdout.write(
+            f"Imported {len(read.rows)} intelligence reports for {agency.code}: {outcome.created} new{graded}, "
+            f"{outcome.unchanged} unchanged."
+        )
+
+    def refuse(self, *, path: Path, errors: Sequence[RowError], report: Path | None) -> NoReturn:
+        """Print the row-level report (and write it, if asked) and stop: nothing has been imported."""
+        for problem in errors:
+            self.stderr.write(f"{path}: {problem}")
+        if report:
+            with report.open("w", newline="") as out:
+                writer = csv.writer(out)
+                writer.writerow(["line", "field", "message"])
+                writer.writerows((e.line, e.field, e.message) for e in errors)
+        lines = len({e.line for e in errors})
+        raise CommandError(f"{len(errors)} problem(s) on {lines} line(s). Nothing was imported.")
