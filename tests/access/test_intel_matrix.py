@@ -125,6 +125,11 @@ def build_world(role: Role) -> World:
     return world
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def level_expected(role: Role, report: Report) -> str:
     if expected(role, Category.INTELLIGENCE, Action.VIEW, report.full_facts):
         return "full"

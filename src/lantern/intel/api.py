@@ -439,6 +439,7 @@ class HeldParams(Schema):
     person: str = Field(default="", description="a person's id")
     vrm: str = Field(default="", max_length=12)
     phone: str = Field(default="", max_length=20)
+    place: str = Field(default="", max_length=12, description="a place's id")
 
 
 class ElsewhereOut(Schema):
@@ -453,11 +454,15 @@ class HeldOut(Schema):
     held_elsewhere: list[ElsewhereOut]
 
 
-@router.get("/held", response=HeldOut, summary="Intelligence on a person, vehicle or phone, and where else it is held")
+@router.get(
+    "/held", response=HeldOut, summary="Intelligence on a person, vehicle, phone or place, and where else it is held"
+)
 @guards(Category.INTELLIGENCE, Category.INTELLIGENCE_SANITISED, Category.INTELLIGENCE_EXISTENCE)
 def held(request: HttpRequest, params: Query[HeldParams]) -> HeldOut:
     actor = signed_in_user(request)
-    subject = selectors.subject_of(actor=actor, person=params.person, vrm=params.vrm, phone=params.phone)
+    subject = selectors.subject_of(
+        actor=actor, person=params.person, vrm=params.vrm, phone=params.phone, place=params.place
+    )
     found = selectors.held_on(actor=actor, **subject)
     return HeldOut(
         readable=[

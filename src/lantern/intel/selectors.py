@@ -38,7 +38,7 @@ from lantern.intel.models import (
 )
 from lantern.intel.rules import Weight, intel_weight
 from lantern.people import normalise
-from lantern.people.models import Merge, Person
+from lantern.people.models import Merge, Person, Place
 from lantern.people.selectors import person_for_change
 
 if TYPE_CHECKING:
@@ -325,20 +325,28 @@ def _joined_ids(person: Person) -> list[object]:
     return [person.pk, *absorbed]
 
 
-def entity_filter(*, person: Person | None = None, vrm: str = "", phone: str = "") -> Q:
+def entity_filter(*, person: Person | None = None, vrm: str = "", phone: str = "", place: Place | None = None) -> Q:
     if person is not None:
         return Q(entities__person_id__in=_joined_ids(person))
+    if place is not None:
+        return Q(place=place) | Q(entities__place=place)
     if vrm:
         return Q(entities__kind=EntityKind.VEHICLE, entities__value=vrm)
     return Q(entities__kind=EntityKind.PHONE, entities__value=phone)
 
 
 def held_on(
-    *, actor: User, person: Person | None = None, vrm: str = "", phone: str = "", purpose: str = "intelligence held"
+    *,
+    actor: User,
+    person: Person | None = None,
+    vrm: str = "",
+    phone: str = "",
+    place: Place | None = None,
+    purpose: str = "intelligence held",
 ) -> Held:
-    """What intelligence exists on a person, vehicle or phone: readable reports, and those the actor may only
-    know exist ("held elsewhere"). Nothing at all of reports they may not know exist."""
-    about = IntelReport.objects.filter(entity_filter(person=person, vrm=vrm, phone=phone)).distinct()
+    """What intelligence exists on a person, vehicle, phone or place: readable reports, and those the actor may
+    only know exist ("held elsewhere"). Nothing at all of reports they may not know exist."""
+    about = IntelReport.objects.filter(entity_filter(person=person, vrm=vrm, phone=phone, place=place)).distinct()
     full, sanitised = readable(actor)
     readable_full = list(full.filter(pk__in=about.values("pk")).select_related("agency").order_by("-occurred_on"))
     readable_sanitised = list(
@@ -355,7 +363,8 @@ def held_on(
     listed.sort(key=lambda item: item.report.occurred_on, reverse=True)
     audit_record(
         actor=actor, action=AuditAction.SEARCH, target=person, object_type="" if person else "intel_entity",
-        object_id="" if person else (vrm or phone), purpose=purpose, outcome=Outcome.SUCCESS,
+        object_id="" if person else (vrm or phone or f"place:{place.pk if place else ''}"), purpose=purpose,
+        outcome=Outcome.SUCCESS,
         detail={"readable": len(listed), "held_elsewhere": len(elsewhere)},
     )  # fmt: skip
     return Held(readable=listed, elsewhere=elsewhere)
@@ -397,21 +406,27 @@ class Subject(TypedDict):
     person: Person | None
     vrm: str
     phone: str
+    place: Place | None
 
 
-def subject_of(*, actor: User, person: str = "", vrm: str = "", phone: str = "") -> Subject:
-    """Exactly one of a person (whom the actor may see), a registration mark or a phone number, normalised."""
-    given = [name for name, value in (("person", person), ("vrm", vrm), ("phone", phone)) if value.strip()]
+def subject_of(*, actor: User, person: str = "", vrm: str = "", phone: str = "", place: str = "") -> Subject:
+    """Exactly one of a person (whom the actor may see), a registration mark, a phone number or a place."""
+    given = [value for value in (person, vrm, phone, place) if value.strip()]
     if len(given) != 1:
-        raise ValidationError({"subject": "Give one person, vehicle registration mark or phone number"})
+        raise ValidationError({"subject": "Give one person, vehicle registration mark, phone number or place"})
     if person.strip():
         found = person_for_change(
             actor=actor, person_id=person.strip(), action=Action.VIEW, purpose="intelligence held"
         )
-        return Subject(person=found, vrm="", phone="")
+        return Subject(person=found, vrm="", phone="", place=None)
+    if place.strip():
+        spot = Place.objects.filter(pk=int(place)).first() if place.strip().isdigit() else None
+        if spot is None:
+            raise ValidationError({"place": "There is no such place"})
+        return Subject(person=None, vrm="", phone="", place=spot)
     try:
         if vrm.strip():
-            return Subject(person=None, vrm=normalise.normalise_vrm(vrm), phone="")
-        return Subject(person=None, vrm="", phone=normalise.normalise_phone(phone))
+            return Subject(person=None, vrm=normalise.normalise_vrm(vrm), phone="", place=None)
+        return Subject(person=None, vrm="", phone=normalise.normalise_phone(phone), place=None)
     except normalise.InvalidValue as error:
         raise ValidationError({error.field: error.message}) from error

@@ -490,10 +490,13 @@ def entity_add(*, actor: User, report: IntelReport, kind: str, text: str) -> Int
             raise ValidationError({"text": f"“{text}” is not a phone number, like 07700 900123"})
     else:
         value = text[:200]
+    # A place the analyst names is linked to the known place of that name, if there is one.
+    place = Place.objects.filter(name__iexact=text).first() if kind == EntityKind.PLACE else None
     with transaction.atomic():
         entity, _ = IntelEntity.objects.get_or_create(
             report=report, kind=kind, value=value,
-            defaults={"text": text[:200], "origin": EntityOrigin.ANALYST, "added_by": actor, "confirmed": True},
+            defaults={"text": text[:200], "origin": EntityOrigin.ANALYST, "added_by": actor, "confirmed": True,
+                      "place": place},
         )  # fmt: skip
         _audit_change(actor, report, "link intelligence", added=f"{kind}:{value}")
     return entity

@@ -343,7 +343,7 @@ def request_decide(request: HttpRequest, request_id: int) -> HttpResponse:
 def held(request: HttpRequest) -> HttpResponse:
     """What intelligence exists on a person, vehicle or phone, over time, and where else it is held."""
     actor = signed_in_user(request)
-    params = {name: request.GET.get(name, "")[:64] for name in ("person", "vrm", "phone")}
+    params = {name: request.GET.get(name, "")[:64] for name in ("person", "vrm", "phone", "place")}
     try:
         subject = selectors.subject_of(actor=actor, **params)
     except ValidationError as error:

@@ -119,6 +119,7 @@ def person_detail(request: HttpRequest, person_id: UUID) -> HttpResponse:
             "can_link": can(actor, Action.LINK, view.person),
             "link_charts": [{"link": link, "chart": evidence_chart(link.evidence)} for link in view.links],
             "can_add_record": can(actor, Action.CREATE, Draft(Category.AGENCY_RECORD, actor.agency_id)),
+            "can_see_intelligence": can(actor, Action.SEARCH, Category.INTELLIGENCE_EXISTENCE),
         },
     )
 
