@@ -1,4 +1,5 @@
-"""The Kestrelmoor intelligence, wards and places: deterministic, synthetic, and keeping the intel services' rules.
+"""A whole generated Kestrelmoor: its people and records, and its intelligence, wards and places, which are
+deterministic, synthetic, and keep the intel services' rules.
 
 One module-scoped borough serves every test (a full generation takes seconds): it is made twice, the first time
 rolled back, to show the same seed gives the same intelligence; the second stays, inside a transaction that is
@@ -26,8 +27,14 @@ from lantern.intel.rules import LANTERN_INTEL_24H
 from lantern.intel.services import normalise_reference, source_clues
 from lantern.locality.models import Ward
 from lantern.people.enums import PlaceKind
-from lantern.people.models import Place
-from lantern.people.normalise import normalise_phone, normalise_postcode, normalise_vrm, postcode_sector
+from lantern.people.models import Address, Alias, Person, Phone, Place, SourceRecord, Vehicle
+from lantern.people.normalise import (
+    DRAMA_PREFIXES,
+    normalise_phone,
+    normalise_postcode,
+    normalise_vrm,
+    postcode_sector,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +65,9 @@ def fingerprint() -> str:
     others = (
         list(SanitisedReport.objects.order_by("report__reference").values_list("report__reference", "text")),
         list(CorroborationNote.objects.order_by("report__reference", "kind").values_list("report__reference", "kind")),
-        list(AccessRequest.objects.order_by("report__reference").values_list("report__reference", "requester_id")),
+        list(
+            AccessRequest.objects.order_by("report__reference").values_list("report__reference", "requester__username")
+        ),
         list(Place.objects.order_by("name").values_list("name", "postcode", "latitude", "longitude", "ward__code")),
     )
     return hashlib.sha256(repr((list(reports), list(entities), others)).encode()).hexdigest()
@@ -80,6 +89,31 @@ def borough(django_db_setup, django_db_blocker) -> Iterator[Borough]:
 def test_same_seed_same_intelligence(borough: Borough) -> None:
     assert borough.first == borough.second
     assert IntelReport.objects.count() == borough.counts["intel_reports"] == generator.INTEL_PER_SCALE
+
+
+def test_people_counts_and_only_drama_phones(borough: Borough) -> None:
+    counts = borough.counts
+    assert counts["records"] >= generator.RECORDS_PER_SCALE
+    assert counts["people"] == counts["records"]  # each agency's record stands alone until linkage joins them
+    assert Person.objects.filter(kind="child").exists()
+    assert Person.objects.filter(kind="adult").exists()
+    numbers = set(Phone.objects.values_list("number", flat=True))
+    assert numbers
+    assert all(n.startswith(DRAMA_PREFIXES) for n in numbers)
+    summaries = list(SourceRecord.objects.values_list("summary", flat=True))
+    assert all(DRAMA_PHONE.fullmatch(p) for s in summaries for p in ANY_UK_MOBILE.findall(s))
+    assert not SourceRecord.objects.filter(category="sexual_health").exclude(agency__code="health").exists()
+
+
+def test_agencies_records_overlap_like_real_ones(borough: Borough) -> None:
+    assert Alias.objects.filter(kind="street_name").exists()
+    assert Alias.objects.filter(kind="diminutive").exists()
+    assert SourceRecord.objects.filter(dob_year__isnull=False, dob_day__isnull=True).exists()  # partial dates
+    assert Vehicle.objects.exists()
+    assert Address.objects.exists()
+    # The same phone in several agencies' records: the fragments the linkage run will join.
+    shared = Phone.objects.values("number").annotate(agencies=Count("record__agency", distinct=True))
+    assert shared.filter(agencies__gte=3).exists()
 
 
 def test_counts_are_returned_and_audited(borough: Borough) -> None:

@@ -139,3 +139,24 @@ def test_the_submitter_is_told_the_outcome_category_and_who_has_looked(
     with pytest.raises(ValidationError) as refused:
         services.report_outcome(actor=users["analyst1"], report=report, outcome="nfa", reason="  ")
     assert "outcome_reason" in refused.value.message_dict
+
+
+def test_counts_by_ward_and_place_count_reports_made_at_or_naming_a_place(users: dict[str, User]) -> None:
+    from lantern.locality.models import Ward
+    from lantern.people.enums import PlaceKind
+    from lantern.people.models import Place
+
+    ward = Ward.objects.create(code="count-ward", name="Count Heath", postcode_sectors=["KM5 1"])
+    park = Place.objects.create(name="Count Park", kind=PlaceKind.PARK, ward=ward)
+    shop = Place.objects.create(name="Count Chip Shop", kind=PlaceKind.TAKEAWAY, ward=ward)
+    for place in (park, park, shop):
+        services.report_submit(actor=users["youth1"], what="Seen there.", occurred_on=YESTERDAY, knowledge="seen",
+                               urgency="soon", place_id=place.pk)  # fmt: skip
+    named = services.report_submit(actor=users["youth1"], what="Seen.", occurred_on=YESTERDAY, knowledge="seen",
+                                   urgency="soon", location_text="KM5 1AA")  # fmt: skip
+    services.entity_add(actor=users["analyst1"], report=named, kind="place", text="count chip shop")
+    assert selectors.counts_by_ward() == [{"ward__name": "Count Heath", "reports": 4}]
+    assert selectors.counts_by_place() == [
+        {"place": "Count Chip Shop", "ward": "Count Heath", "reports": 2},
+        {"place": "Count Park", "ward": "Count Heath", "reports": 2},
+    ]

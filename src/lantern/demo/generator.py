@@ -507,6 +507,7 @@ PUBLIC = "public"
 
 CURRENT_VRM = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z]{3}")
 DRAMA_MOBILES = tuple(f"07700 900{n:03d}" for n in range(1000))
+DRAMA_MOBILE_E164 = "+447700900"  # the same block, normalised
 CARS = (
     "silver Vauxhall Corsa", "black BMW 3 Series", "white Ford Transit van", "grey Audi A3", "blue Ford Fiesta",
     "black Mercedes C-Class", "red Seat Leon", "white Volkswagen Golf", "dark green Skoda Octavia",
@@ -582,6 +583,7 @@ class _Template:
     text: str
     knowledge: Knowledge  # how the writer knows; the public are not asked, but it still guides the grading
     writers: tuple[str, ...]
+    girls_only: bool = False  # the {child} it names must be a girl
 
     @cached_property
     def slots(self) -> frozenset[str]:
@@ -632,7 +634,7 @@ TEMPLATES: tuple[_Template, ...] = (
     _Template("Detached team found young people drinking at {place}; they said {nick} brought the alcohol and gave "
               "out his number, {phone}.", _K.TOLD_BY_CHILD, ("youth",)),
     _Template("{child} came to clinic asking for emergency contraception and said {her} boyfriend {nick} is 24. "
-              "{She} gave his number as {phone}.", _K.TOLD_BY_CHILD, ("health",)),
+              "{She} gave his number as {phone}.", _K.TOLD_BY_CHILD, ("health",), girls_only=True),
     _Template("{child} came to clinic with an older man who answered questions for {her_obj} and would not leave "
               "the room; he was later seen leaving {place} in a {car}, {vrm}.", _K.SEEN, ("health",)),
     _Template("Vehicle {vrm} ({car}) stopped near {place} at {time} with two girls aged about {age} in the back; "
@@ -770,6 +772,8 @@ class _IntelWriter:
         self.spare_phones = [n for n in self.drama if n not in self.taken_phones]  # one-offs and public contacts
         self.children = self._children(made.people)
         self.child_weights = _heavy_tail(len(self.children), 0.8)
+        self.girls = [child for child in self.children if child.sex == "F"]
+        self.girl_weights = _heavy_tail(len(self.girls), 0.8)
         self.references = set(IntelReport.objects.values_list("reference", flat=True))
         self.sanitised_refs: set[str] = set()
 
@@ -787,7 +791,7 @@ class _IntelWriter:
                 street.setdefault(owner, part.name)
             elif isinstance(part, Vehicle) and CURRENT_VRM.fullmatch(part.vrm):
                 vrms.setdefault(owner, part.vrm)
-            elif isinstance(part, Phone) and part.number.startswith(normalise.DRAMA_PREFIXES[0]):
+            elif isinstance(part, Phone) and part.number.startswith(DRAMA_MOBILE_E164):
                 mobiles.setdefault(owner, part.number)
         men = [p for p in made.people if p.kind == PersonKind.ADULT and p.sex == "M" and p.given_name != "Not known"]
         count = CHARACTERS_PER_SCALE * self.scale
@@ -816,6 +820,7 @@ class _IntelWriter:
         return cast
 
     def _children(self, people: list[Person]) -> list[Person]:
+        """The children the intelligence names, mostly girls, in an order that decides who is named most."""
         named = [p for p in people if p.kind == PersonKind.CHILD and p.given_name != "Not known"]
         girls = [p for p in named if p.sex == "F"]
         boys = [p for p in named if p.sex == "M"]
@@ -837,7 +842,10 @@ class _IntelWriter:
         names: list[str] = []  # people the text names, in the order the submitter would list them
         named: list[tuple[str, Person]] = []
         if "child" in template.slots:
-            child = rng.choices(self.children, cum_weights=self.child_weights)[0]
+            pool, weights = (
+                (self.girls, self.girl_weights) if template.girls_only else (self.children, self.child_weights)
+            )
+            child = rng.choices(pool, cum_weights=weights)[0]
             words |= {"child": child.given_name, **PRONOUNS[child.sex]}
             names.append(child.given_name)
             named.append((child.given_name, child))
@@ -1203,6 +1211,8 @@ def generate(
         ]
         Allocation.objects.bulk_create(allocations, ignore_conflicts=True)
         tick("allocations", len(allocations))
+        # Intelligence draws on `rng` only after everything above, so a seed's people, records and allocations
+        # are the same as they were before the borough had intelligence.
         wards = ensure_wards()
         places = ensure_places(wards)
         tick("wards and places", len(places))

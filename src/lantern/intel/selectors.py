@@ -387,11 +387,19 @@ def counts_by_ward(*, since: dt.date | None = None) -> list[dict[str, Any]]:
 
 
 def counts_by_place(*, since: dt.date | None = None) -> list[dict[str, Any]]:
-    reports = IntelReport.objects.filter(Q(place__isnull=False) | Q(entities__place__isnull=False))
+    """Intelligence reports per place, whether the report was made at the place or names it (aggregates only)."""
+    reports = IntelReport.objects.all()
     if since:
         reports = reports.filter(occurred_on__gte=since)
-    rows = reports.values("place__name", "place__ward__name").annotate(reports=Count("pk", distinct=True))
-    return [dict(row) for row in rows.order_by("-reports")]
+    direct = reports.filter(place__isnull=False).values_list("pk", "place_id")
+    named = IntelEntity.objects.filter(report__in=reports, place__isnull=False).values_list("report_id", "place_id")
+    per_place = Counter(place for _, place in set(direct) | set(named))
+    places = Place.objects.select_related("ward").in_bulk(list(per_place))
+    rows = []
+    for pk, count in per_place.items():
+        ward = places[pk].ward
+        rows.append({"place": places[pk].name, "ward": ward.name if ward else "", "reports": count})
+    return sorted(rows, key=lambda row: (-row["reports"], row["place"]))
 
 
 def entity_for_change(*, actor: User, entity_id: int) -> IntelEntity:

@@ -7,6 +7,7 @@ and releases are kept beside the report, each audited with who did it and why.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -428,7 +429,7 @@ def report_sanitise(*, actor: User, report: IntelReport, text: str) -> Sanitised
     errors: dict[str, str] = {}
     text = _check_text(errors, "text", text, "the sanitised text", required=True, limit=MAX_TEXT)
     for clue in source_clues(report):
-        if clue.lower() in text.lower():
+        if _as_word(clue).search(text):
             errors["text"] = f"The sanitised text still contains “{clue}”, which could identify the source"
             break
     if errors:
@@ -455,21 +456,17 @@ def source_clues(report: IntelReport) -> list[str]:
     return [c for c in clues if c and len(c) >= 3]
 
 
+def _as_word(clue: str) -> re.Pattern[str]:
+    """A clue as a whole word or phrase: a surname "Obi" is not found inside "mobile"."""
+    return re.compile(rf"(?<!\w){re.escape(clue)}(?!\w)", re.IGNORECASE)
+
+
 def suggested_sanitised_text(report: IntelReport) -> str:
     """A first draft for the analyst: the report's text with the source's identity taken out."""
     text = report.what
     for clue in sorted(source_clues(report), key=len, reverse=True):
-        text = _replace_insensitive(text, clue, "[source removed]")
+        text = _as_word(clue).sub("[source removed]", text)
     return text
-
-
-def _replace_insensitive(text: str, old: str, new: str) -> str:
-    lowered, target, out, start = text.lower(), old.lower(), [], 0
-    while (index := lowered.find(target, start)) >= 0:
-        out += [text[start:index], new]
-        start = index + len(old)
-    out.append(text[start:])
-    return "".join(out)
 
 
 def entity_add(*, actor: User, report: IntelReport, kind: str, text: str) -> IntelEntity:
