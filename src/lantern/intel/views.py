@@ -53,6 +53,7 @@ def apply_errors(form: forms.Form, error: ValidationError, renames: dict[str, st
 # --- Public ---------------------------------------------------------------------------------------------
 
 MAX_NAME_LOOKUPS = 6
+QUEUE_SHOWN = 100  # the top of the queue is where the work is; the count says how much more waits
 
 
 @no_personal_data  # receives a report and shows none back; nothing identifying the sender is stored
