@@ -68,6 +68,16 @@ PAGES: dict[str, PageCase] = {
         "Break-glass reviews",
         shows=("Waiting for your review (1)", BREAK_GLASS_REASON),
     ),
+    "intel-search": PageCase("sw1", "/intel/", "Intelligence"),
+    "intel-new": PageCase("youth1", "/intel/new/", "Submit intelligence"),
+    "intel-mine": PageCase("youth1", "/intel/mine/", "Your intelligence submissions"),
+    "intel-triage": PageCase("analyst1", "/intel/triage/", "Intelligence triage"),
+    "intel-requests": PageCase("youth1", "/intel/requests/", "Requests for your agency's intelligence"),
+    "intel-held-vehicle": PageCase("sw1", "/intel/held/?vrm=AB12CDE", "Intelligence on vehicle AB12CDE"),
+    "intel-held-bad": PageCase(
+        "sw1", "/intel/held/?vrm=NOPE!", "Intelligence on a person, vehicle, phone or place", status=422
+    ),
+    "public-add": PageCase("sw1", "/report/add/", "Add more to your report"),
     "not-found": PageCase("sw1", f"/people/{MISSING}/", "Page not found", status=404),
     "forbidden": PageCase("youth1", "/overview/", "You cannot do this", status=403),
 }
