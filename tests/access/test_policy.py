@@ -101,3 +101,48 @@ def test_holder_scope_never_reaches_past_scope(action: Action, settings: Any) ->
 def test_holder_scope_refuses_models_of_several_categories() -> None:
     with pytest.raises(ValueError, match="several categories"):
         holder_scope(None, SourceRecord, Action.VIEW, through="agency_id")  # type: ignore[arg-type]
+
+
+@pytest.mark.django_db
+def test_scope_filter_selects_exactly_what_scope_does(settings: Any) -> None:
+    """Every role in every agency, every action on intelligence: the row condition search uses
+    (`scope_filter`, also through a relation) picks exactly the rows `scope` does."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from lantern.access.models import AccessGrant
+    from lantern.access.policy import scope_filter
+    from lantern.intel.models import IntelExistence, IntelReport, SanitisedReport
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    agencies = [AgencyFactory(code=f"sf-{n}") for n in range(3)]
+    intel = ["intelligence", "intelligence_sanitised", "intelligence_existence"]
+    AgreementFactory(provider=agencies[1], recipient=agencies[0], categories=intel)
+    AgreementFactory(provider=agencies[0], recipient=agencies[2], categories=["intelligence_existence"])
+    users = [
+        UserFactory(username=f"sf-{role.value}-{agency.code}", agency=agency, role=role.value)
+        for role in Role
+        for agency in agencies
+    ]
+    for n, (owner, handling) in enumerate((a, h) for a in agencies for h in ("P", "C", "")):
+        report = IntelReport.objects.create(
+            reference=f"KM-TEST-{n:04d}", source="partner", agency=owner, submitted_by=users[n % len(users)],
+            what="Test.", occurred_on=dt.date(2026, 1, 1), risk="low", triage_due_at=timezone.now(),
+            handling_code=handling, handling_conditions="Conditions" if handling == "C" else "",
+        )  # fmt: skip
+        sanitised = SanitisedReport.objects.create(report=report, text="Clean.", created_by=users[0])
+        target = sanitised if n % 2 else report
+        AccessGrant.objects.create(
+            user=users[n], object_type=target.AUDIT_TYPE, object_id=str(target.pk), granted_by=users[0],
+            reason="Test", lawful_basis="Test", expires_at=timezone.now() + dt.timedelta(days=1),
+        )  # fmt: skip
+    for user in users:
+        for model in (IntelReport, SanitisedReport, IntelExistence):
+            for action in Action:
+                want = set(scope(user, model.objects.all(), action).values_list("pk", flat=True))
+                got = set(model.objects.filter(scope_filter(user, model, action)).values_list("pk", flat=True))
+                assert got == want, (user.username, model.__name__, action)
+        full = set(scope(user, IntelReport.objects.all(), Action.VIEW).values_list("pk", flat=True))
+        through = SanitisedReport.objects.filter(scope_filter(user, IntelReport, Action.VIEW, through="report__"))
+        assert set(through.values_list("report_id", flat=True)) == full, user.username

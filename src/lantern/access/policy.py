@@ -299,6 +299,27 @@ def scope(user: User, queryset: models.QuerySet[_M], action: Action | str = Acti
     return queryset.filter(pk__in=allowed.values("pk"))
 
 
+def scope_filter(user: User, model: type[models.Model], action: Action | str = Action.VIEW, *, through: str = "") -> Q:
+    """The condition `scope` applies, as a Q on `model`'s own rows, or on rows of another model that reach it by
+    the path `through` (such as ``"report__"``). For large tables where `scope`'s semi-join over the whole table
+    is too slow: the database combines this with other indexed conditions (a full-text match) instead. Only for
+    models whose access paths are single-valued (no reverse relations), so no row is repeated."""
+    q = _grants_q(user, model, Action(action), break_glass=False)
+    return _prefixed(q, through) if through else q
+
+
+def _prefixed(q: Q, prefix: str) -> Q:
+    clone = Q()
+    clone.connector, clone.negated = q.connector, q.negated
+    for child in q.children:
+        if isinstance(child, Q):
+            clone.children.append(_prefixed(child, prefix))
+        else:
+            lookup, value = child  # type: ignore[misc]
+            clone.children.append((f"{prefix}{lookup}", value))
+    return clone
+
+
 ALL_AGENCIES = None
 """``holder_scope``'s answer when a grant needs no condition: a row held by any agency will do."""
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from django.db import connection
+from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
 
 from lantern.intel.models import IntelReport
@@ -22,14 +23,17 @@ def words(text: str) -> list[str]:
     return [w.strip("'-") for w in _WORD.findall(text) if w.strip("'-")][:MAX_WORDS]
 
 
-def matching_ids(text: str) -> RawSQL | None:
-    """A subquery of the ids of reports whose text holds every word; None when there is nothing to search."""
+def matching(text: str) -> RawSQL | None:
+    """A condition on reports: their text holds every word of `text`; None when there is nothing to search.
+    A condition on the report row itself (not a list of ids), so the database can combine the full-text index
+    with the access filter and the ordering."""
     found = words(text)
     if not found:
         return None
     # Table names are constants; the words are always a bound parameter.
     if connection.vendor == "postgresql":
-        sql = f"SELECT id FROM {TABLE} WHERE search_vector @@ plainto_tsquery('english', %s)"  # noqa: S608
-        return RawSQL(sql, [" ".join(found)])  # noqa: S611
+        sql = f'"{TABLE}"."search_vector" @@ plainto_tsquery(\'english\', %s)'
+        return RawSQL(sql, [" ".join(found)], output_field=BooleanField())  # noqa: S611
     match = " AND ".join('"' + w.replace('"', "") + '"' for w in found)
-    return RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])  # noqa: S608, S611
+    sql = f'"{TABLE}"."id" IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)'  # noqa: S608
+    return RawSQL(sql, [match], output_field=BooleanField())  # noqa: S611

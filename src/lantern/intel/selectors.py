@@ -23,6 +23,7 @@ from lantern.access.policy import (
     require,
     role_of,
     scope,
+    scope_filter,
 )
 from lantern.audit.selectors import looks_at
 from lantern.audit.services import AuditAction, Outcome, audit_record
@@ -207,9 +208,13 @@ def awaiting_outcome(*, actor: User) -> QuerySet[IntelReport]:
 
 
 def readable(actor: User) -> tuple[QuerySet[IntelReport], QuerySet[SanitisedReport]]:
-    """The reports the actor may read in full, and the sanitised versions of the others they may read."""
-    full = scope(actor, IntelReport.objects.all(), Action.VIEW)
-    sanitised = scope(actor, SanitisedReport.objects.exclude(report__in=full.values("pk")), Action.VIEW)
+    """The reports the actor may read in full, and the sanitised versions of the others they may read. Built
+    from the policy's conditions on the rows themselves (`scope_filter`, the condition `scope` applies), so
+    a search over a million reports is one indexed query rather than a semi-join over the table."""
+    full = IntelReport.objects.filter(scope_filter(actor, IntelReport, Action.VIEW))
+    sanitised = SanitisedReport.objects.filter(scope_filter(actor, SanitisedReport, Action.VIEW)).exclude(
+        scope_filter(actor, IntelReport, Action.VIEW, through="report__")
+    )
     return full, sanitised
 
 
@@ -231,8 +236,8 @@ def report_search(
         full = full.filter(reference=reference.strip().upper())
         sanitised = sanitised.filter(report__reference=reference.strip().upper())
     if query:
-        ids = search.matching_ids(query)
-        full = full.filter(pk__in=ids) if ids is not None else full.none()
+        matches = search.matching(query)
+        full = full.filter(matches) if matches is not None else full.none()
         words = search.words(query)
         condition = Q()
         for word in words:
