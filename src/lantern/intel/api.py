@@ -163,7 +163,7 @@ class ReportItem(Schema):
 
 class ReportList(Schema):
     items: list[ReportItem]
-    count: int
+    count: int = Field(description=f"matching reports, counted up to {selectors.COUNT_CAP:,} (that many or more)")
 
 
 class ListParams(Schema):

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from lantern.audit.models import AuditEvent  # noqa: TID251 - a type only: rows come from lantern.audit
 
 PAGE = 50
+COUNT_CAP = 1_000
 
 
 @dataclass
@@ -229,7 +230,8 @@ def report_search(
     *, actor: User, query: str = "", reference: str = "", limit: int = PAGE, offset: int = 0
 ) -> tuple[list[ListedReport], int]:
     """Reports the actor may read, newest first, matching every word of `query` (full text where they may
-    read it in full, the sanitised text otherwise) and the reference if given. One audit row."""
+    read it in full, the sanitised text otherwise) and the reference if given, and how many match (up to
+    COUNT_CAP, which means "that many or more"). One audit row."""
     require(actor, Action.SEARCH, Category.INTELLIGENCE_EXISTENCE, purpose="intelligence search")
     full, sanitised = readable(actor)
     if reference:
@@ -243,7 +245,9 @@ def report_search(
         for word in words:
             condition &= Q(text__icontains=word)
         sanitised = sanitised.filter(condition) if words else sanitised.none()
-    total = full.count() + sanitised.count()
+    # Counted up to COUNT_CAP: past that a number helps no one, and counting every match of a common word
+    # means reading most of the table.
+    total = min(full[:COUNT_CAP].count() + sanitised[:COUNT_CAP].count(), COUNT_CAP)
     shown_full = list(full.select_related("agency").order_by("-received_at")[: offset + limit])
     shown_sanitised = list(
         sanitised.select_related("report__agency").order_by("-report__received_at")[: offset + limit]

@@ -261,7 +261,7 @@ def intel_search(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "intel/search.html",
-        {"query": query, "reference": reference, "found": found, "total": total,
+        {"query": query, "reference": reference, "found": found, "total": total, "capped": total >= selectors.COUNT_CAP,
          "can_submit": can(actor, Action.CREATE, Draft(Category.INTELLIGENCE, actor.agency_id))},
     )  # fmt: skip
 
