@@ -160,3 +160,22 @@ def test_counts_by_ward_and_place_count_reports_made_at_or_naming_a_place(users:
         {"place": "Count Chip Shop", "ward": "Count Heath", "reports": 2},
         {"place": "Count Park", "ward": "Count Heath", "reports": 2},
     ]
+
+
+def test_the_vehicle_page_names_people_whose_records_hold_the_mark(users: dict[str, User], report: IntelReport) -> None:
+    from django.test import Client
+
+    from lantern.people.models import Vehicle
+    from tests.factories import PersonFactory, RecordFactory
+
+    owner = PersonFactory(given_name="Vera", family_name="Testdriver", owning_agency=users["cse1"].agency)
+    Vehicle.objects.create(record=RecordFactory(person=owner), vrm="YX19KLM")
+    from lantern.people.search import index_people
+
+    index_people([owner.pk])
+    client = Client()
+    client.force_login(users["sw1"])
+    page = client.get("/intel/held/?vrm=yx19 klm").content.decode()
+    assert "Vera Testdriver" in page
+    assert "Kestrelmoor Youth Service" in page  # the report held elsewhere
+    assert "Youth1 saw girls" not in page  # and not its content

@@ -352,8 +352,14 @@ def held(request: HttpRequest) -> HttpResponse:
         return render(request, "intel/held.html", {"error": " ".join(error.messages), **params}, status=422)
     found = selectors.held_on(actor=actor, **subject)
     months = selectors.timeline_months(found)
+    # The people app's records that hold this mark or number: the person search finds them, through access.
+    key = subject["vrm"] or subject["phone"]
+    people = person_search(actor=actor, query=key, limit=20)[0] if key else []
     return render(
         request,
         "intel/held.html",
-        {"held": found, "subject": subject, "months": months, "chart": charts.timeline_chart(months), **params},
-    )
+        {
+            "held": found, "subject": subject, "months": months, "chart": charts.timeline_chart(months),
+            "people": people, **params,
+        },
+    )  # fmt: skip
