@@ -166,6 +166,14 @@ class ReportList(Schema):
     count: int = Field(description=f"matching reports, counted up to {selectors.COUNT_CAP:,} (that many or more)")
 
 
+def _item(listed: selectors.ListedReport) -> ReportItem:
+    report = listed.report
+    return ReportItem(
+        id=report.pk, reference=report.reference, source=report.source, received_at=report.received_at,
+        level=listed.level.value, agency=report.agency.code, grade=report.grade, text=listed.text,
+    )  # fmt: skip
+
+
 class ListParams(Schema):
     q: str = Field(default="", max_length=200, description="words to find in the text (all must match)")
     reference: str = Field(default="", max_length=20)
@@ -224,19 +232,7 @@ def reports(request: HttpRequest, params: Query[ListParams]) -> ReportList:
         offset=params.offset,
     )  # fmt: skip
     return ReportList(
-        items=[
-            ReportItem(
-                id=i.report.pk,
-                reference=i.report.reference,
-                source=i.report.source,
-                received_at=i.report.received_at,
-                level=i.level.value,
-                agency=i.report.agency.code,
-                grade=i.report.grade,
-                text=i.text,
-            )
-            for i in found
-        ],
+        items=[_item(i) for i in found],
         count=total,
     )
 
@@ -465,19 +461,7 @@ def held(request: HttpRequest, params: Query[HeldParams]) -> HeldOut:
     )
     found = selectors.held_on(actor=actor, **subject)
     return HeldOut(
-        readable=[
-            ReportItem(
-                id=i.report.pk,
-                reference=i.report.reference,
-                source=i.report.source,
-                received_at=i.report.received_at,
-                level=i.level.value,
-                agency=i.report.agency.code,
-                grade=i.report.grade,
-                text=i.text,
-            )
-            for i in found.readable
-        ],
+        readable=[_item(i) for i in found.readable],
         held_elsewhere=[
             ElsewhereOut(id=r.pk, agency=r.agency.code, grade=r.grade, occurred_on=r.occurred_on)
             for r in found.elsewhere

@@ -30,7 +30,6 @@ class Risk(models.TextChoices):
     LOW = "low", "Low"
 
 
-RISK_ORDER = {Risk.HIGH: 0, Risk.MEDIUM: 1, Risk.LOW: 2}
 URGENCY_RISK = {
     Urgency.IMMEDIATE: Risk.HIGH,
     Urgency.URGENT: Risk.HIGH,
@@ -80,9 +79,6 @@ class Outcome(models.TextChoices):
     SHARED = "shared", "Shared with partners"
     REFERRAL = "referral", "Actioned: referral raised"
     STRATEGY = "strategy", "Actioned: strategy discussion requested"
-
-
-ACTIONED = (Outcome.REFERRAL, Outcome.STRATEGY)
 
 
 class SubmitterStatus(models.TextChoices):

@@ -10,10 +10,6 @@ from lantern.people import normalise
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
 
 
-def ward_list() -> list[Ward]:
-    return list(Ward.objects.all())
-
-
 def ward_for_postcode(postcode: str) -> Ward | None:
     try:
         sector = normalise.postcode_sector(normalise.normalise_postcode(postcode))
