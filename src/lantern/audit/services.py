@@ -91,7 +91,10 @@ def audit_record(
         # Locking the head serialises appends on PostgreSQL; SQLite's IMMEDIATE transactions already do.
         head = AuditHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
-            head = AuditHead.objects.create(pk=1, seq=0, hash=GENESIS)
+            # The log's first row: concurrent writers may all find no head. get_or_create waits for the one
+            # that inserts it, then every writer locks the same head.
+            AuditHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS})
+            head = AuditHead.objects.select_for_update().get(pk=1)
         event = AuditEvent(
             seq=head.seq + 1,
             at=timezone.now(),
