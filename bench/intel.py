@@ -104,7 +104,7 @@ MAKES = (
     "Toyota Prius", "Nissan Qashqai", "Seat Leon", "Kia Sportage", "Peugeot 208", "Skoda Octavia", "Honda Civic",
 )  # fmt: skip
 COLOURS = ("black", "white", "silver", "grey", "blue", "red", "dark green", "gold")
-# Words of the trade: these go to the top of the Zipf ranking and are what the "common word" queries use.
+# Words of the trade: near the top of the Zipf ranking; the first COMMON are what "common word" queries use.
 SAFEGUARDING_WORDS = (
     "girl", "boy", "older", "male", "men", "car", "phone", "party", "missing", "alcohol", "cannabis", "money",
     "lift", "taxi", "hotel", "flat", "vape", "snapchat", "instagram", "gifts", "groomed", "collected", "school",
@@ -119,14 +119,17 @@ FUNCTION_WORDS = (
     "by", "his", "from", "been", "has", "it", "for", "not", "them", "who", "when", "there", "about",
 )  # fmt: skip
 COMMON = 20  # the first COMMON of SAFEGUARDING_WORDS rank just below the function words
-# PostgreSQL's English stop words of five letters or more: never chosen as query words, since
-# plainto_tsquery drops them and the query would then match nothing (shorter words are never chosen anyway).
-STOP_WORDS = frozenset((
-    "ourselves", "yours", "yourself", "yourselves", "himself", "herself", "itself", "their", "theirs", "themselves",
-    "which", "these", "those", "being", "having", "doing", "because", "until", "while", "about", "against",
-    "between", "through", "during", "before", "after", "above", "below", "again", "further", "there", "where",
-    "other", "should",
-))  # fmt: skip
+# PostgreSQL's English stop words (its snowball list): never chosen as query words, since plainto_tsquery drops
+# them while FTS5 and ILIKE do not, and the engines would then be answering different questions.
+_SNOWBALL_ENGLISH = """
+    i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her hers herself
+    it its itself they them their theirs themselves what which who whom this that these those am is are was were be
+    been being have has had having do does did doing a an the and but if or because as until while of at by for
+    with about against between into through during before after above below to from up down in out on off over
+    under again further then once here there when where why how all any both each few more most other some such no
+    nor not only own same so than too very s t can will just don should now
+"""
+STOP_WORDS = frozenset(_SNOWBALL_ENGLISH.split())
 
 TEMPLATES = (
     "{child} was seen getting into a {colour} {make} {vrm} outside {place} at about {time}. The driver, an older "
@@ -193,7 +196,7 @@ class Corpus:
         self.vocabulary = ranked
         self.cum_weights = list(accumulate(1 / (rank + 1) ** 1.1 for rank in range(len(ranked))))
         tail = ranked[len(ranked) * 4 // 5 :]
-        self.rare = [w for w in tail if len(w) >= 5 and w not in STOP_WORDS]
+        self.rare = [w for w in tail if len(w) >= 4 and w not in STOP_WORDS]
         self.two_word_pool = [w for w in ranked[:300] if len(w) >= 4 and w not in STOP_WORDS]
         self.streets = sorted({f"{rng.choice(self.family[0])} {rng.choice(STREET_SUFFIXES)}" for _ in range(150)})
         self.places = [*LANDMARKS, *self.streets]
@@ -320,7 +323,8 @@ def main() -> None:
         for engine in ENGINES:
             print(f"\n=== {engine} ===", flush=True)
             command = [sys.executable, __file__, *sys.argv[1:], "--engine", engine, "--child"]
-            subprocess.run(command, check=True)  # noqa: S603 - this script, with the caller's own arguments
+            if subprocess.run(command, check=False).returncode:  # noqa: S603 - this script, the caller's arguments
+                raise SystemExit(f"the {engine} run failed; see above")
     else:
         started = time.perf_counter()
         figures = run_engine(args)
