@@ -245,9 +245,9 @@ def report_search(
         for word in words:
             condition &= Q(text__icontains=word)
         sanitised = sanitised.filter(condition) if words else sanitised.none()
-    # Counted up to COUNT_CAP: past that a number helps no one, and counting every match of a common word
-    # means reading most of the table.
-    total = min(full[:COUNT_CAP].count() + sanitised[:COUNT_CAP].count(), COUNT_CAP)
+    # Counted up to COUNT_CAP, unordered (so the full-text index answers): past that a number helps no one, and
+    # counting every match of a common word means reading most of the table.
+    total = min(full.order_by()[:COUNT_CAP].count() + sanitised.order_by()[:COUNT_CAP].count(), COUNT_CAP)
     shown_full = list(full.select_related("agency").order_by("-received_at")[: offset + limit])
     shown_sanitised = list(
         sanitised.select_related("report__agency").order_by("-report__received_at")[: offset + limit]
