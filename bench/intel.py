@@ -283,6 +283,7 @@ class Figures:
     ilike: dict[str, float] = field(default_factory=dict)
     kinds: list[dict[str, Any]] = field(default_factory=list)
     version: str = ""
+    revision: str = ""  # the code measured: git describe of the working tree
     finished_at: str = ""
     seconds: float = 0.0
 
@@ -355,7 +356,7 @@ def run_engine(args: argparse.Namespace) -> Figures:
     django.setup()
     check_columns()
     prepare_schema()
-    figures = Figures(engine=args.engine, version=engine_version())
+    figures = Figures(engine=args.engine, version=engine_version(), revision=revision())
     bulk_wanted = args.reports - args.ingest
     present = count(f"reference LIKE '{BULK_PREFIX}%'")
     corpus = Corpus(args.seed, args.reports)
@@ -377,6 +378,16 @@ def run_engine(args: argparse.Namespace) -> Figures:
     figures.reports = count()
     run_queries(corpus, args.queries, args.seed, figures)
     return figures
+
+
+def revision() -> str:
+    """Which code the figures are for: the tree changes under a benchmark that runs for half an hour."""
+    git = ["git", "-C", str(REPO), "describe", "--always", "--dirty"]
+    try:
+        done = subprocess.run(git, capture_output=True, text=True, check=False, timeout=10)  # noqa: S603
+    except OSError:
+        return ""
+    return done.stdout.strip()
 
 
 def where(args: argparse.Namespace) -> str:
@@ -820,8 +831,8 @@ def summary_markdown(results: Path) -> str:
         bulk = f"bulk load {f.bulk_seconds:.0f} s, " if f.bulk_seconds is not None else "reused data, "
         out += [
             f"\n## {f.version}\n",
-            f"{f.finished_at}; {bulk}{f.ingested:,} reports through report_submit, {f.queries} timed queries "
-            f"as analyst1 (limit {PAGE}); run took {f.seconds:.0f} s.\n",
+            f"{f.finished_at}, code {f.revision or 'unknown'}; {bulk}{f.ingested:,} reports through report_submit, "
+            f"{f.queries} timed queries as analyst1 (limit {PAGE}); run took {f.seconds:.0f} s.\n",
             kinds_markdown(f),
         ]
     return "\n".join(out)
