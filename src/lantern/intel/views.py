@@ -37,18 +37,7 @@ from lantern.intel.models import IntelReport
 from lantern.people.search import searchable
 from lantern.people.selectors import person_for_change, person_search
 from lantern.web.actor import signed_in_user
-
-
-def apply_errors(form: forms.Form, error: ValidationError, renames: dict[str, str] | None = None) -> None:
-    """Put a service's field errors on the form's boxes (under the form's names for them)."""
-    renames = renames or {}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for name, problems in error.message_dict.items():
-        target = renames.get(name, name)
-        form.add_error(target if target in form.fields else None, problems)
-
+from lantern.web.forms import apply_errors
 
 # --- Public ---------------------------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from lantern.people.enums import ACTIVE_RUN_STATUSES, PersonKind, PersonStatus, 
 from lantern.people.models import SourceRecord
 from lantern.people.search import searchable
 from lantern.web.actor import signed_in_user
-from lantern.web.forms import GovukForm
+from lantern.web.forms import GovukForm, apply_errors
 
 
 class PersonForm(GovukForm):
@@ -53,11 +53,6 @@ class RecordForm(GovukForm):
 
 class NewRecordForm(RecordForm):
     category = forms.ChoiceField(label="Kind of information", choices=RecordCategory.choices, initial="agency_record")
-
-
-def _apply_errors(form: forms.Form, error: ValidationError) -> None:
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
 
 
 @guards(Category.PERSON)
@@ -97,7 +92,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
         try:
             person = services.person_create(actor=actor, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"{person.display_name} added to the shared index.")
             return redirect("people:detail", person_id=person.pk)
@@ -140,7 +135,7 @@ def person_edit(request: HttpRequest, person_id: UUID) -> HttpResponse:
         try:
             services.person_update(actor=actor, person=person, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Changes saved.")
             return redirect("people:detail", person_id=person.pk)
@@ -163,7 +158,7 @@ def record_create(request: HttpRequest, person_id: UUID) -> HttpResponse:
         try:
             record = services.record_create(actor=actor, person=person, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Record added.")
             return redirect("people:record", record_id=record.pk)
@@ -201,7 +196,7 @@ def record_edit(request: HttpRequest, record_id: UUID) -> HttpResponse:
         try:
             services.record_update(actor=actor, record=record, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Changes saved.")
             return redirect("people:record", record_id=record.pk)

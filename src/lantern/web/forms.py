@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 _WIDGET_CLASSES: dict[type[forms.Widget], str] = {
     forms.RadioSelect: "govuk-radios__input",
@@ -38,3 +39,15 @@ class GovukForm(forms.Form):
             widget.attrs["class"] += f" {error_class}"
             described = widget.attrs.get("aria-describedby", "")
             widget.attrs["aria-describedby"] = f"{described} id_{name}-error".strip()
+
+
+def apply_errors(form: forms.Form, error: ValidationError, renames: dict[str, str] | None = None) -> None:
+    """Put a service's errors on the form's boxes (under the form's names for them); errors naming no box,
+    or not naming fields at all, go to the top of the form."""
+    renames = renames or {}
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for name, problems in error.message_dict.items():
+        target = renames.get(name, name)
+        form.add_error(target if target in form.fields else None, problems)
