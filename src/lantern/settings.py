@@ -71,12 +71,14 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "lantern.web",
+    "lantern.calendar",
     "lantern.audit",
     "lantern.accounts",
     "lantern.access",
     "lantern.locality",
     "lantern.people",
     "lantern.intel",
+    "lantern.cases",
     "lantern.demo",
 ]
 
@@ -247,3 +249,18 @@ LANTERN_RELEASE_DAYS = _env_int("LANTERN_RELEASE_DAYS", 30)
 LANTERN_EXIT_URL = os.environ.get("LANTERN_EXIT_URL", "https://www.bbc.co.uk/weather")
 EMAIL_BACKEND = os.environ.get("LANTERN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("LANTERN_FROM_EMAIL", "lantern@kestrelmoor.example")
+
+# Calendar and timescales (rulebook sections F and G). One-off bank holidays proclaimed after the `holidays`
+# release in use and the local authority's closure days (ISO dates, comma-separated) are not working days;
+# CAL-COUNT-WD counts the start as day 0 unless LANTERN_WD_START_IS_DAY_ZERO=0 (then a working start is day 1).
+LANTERN_EXTRA_BANK_HOLIDAYS = _env_list("LANTERN_EXTRA_BANK_HOLIDAYS", [])
+LANTERN_CLOSURE_DAYS = _env_list("LANTERN_CLOSURE_DAYS", [])
+LANTERN_WD_START_IS_DAY_ZERO = _env_bool("LANTERN_WD_START_IS_DAY_ZERO", default=True)
+# The local timescales (LOCAL-STRAT-3, LOCAL-S47-15, LOCAL-CPVISIT-10, LOCAL-CORE-4W, LOCAL-OVERSIGHT-20,
+# LOCAL-DRIFT-10), configurable per local authority.
+LANTERN_STRATEGY_WORKING_DAYS = _env_int("LANTERN_STRATEGY_WORKING_DAYS", 3)
+LANTERN_S47_WORKING_DAYS = _env_int("LANTERN_S47_WORKING_DAYS", 15)
+LANTERN_CP_VISIT_WORKING_DAYS = _env_int("LANTERN_CP_VISIT_WORKING_DAYS", 10)
+LANTERN_CORE_GROUP_WEEKS = _env_int("LANTERN_CORE_GROUP_WEEKS", 4)
+LANTERN_OVERSIGHT_WORKING_DAYS = _env_int("LANTERN_OVERSIGHT_WORKING_DAYS", 20)
+LANTERN_DRIFT_WORKING_DAYS = _env_int("LANTERN_DRIFT_WORKING_DAYS", 10)

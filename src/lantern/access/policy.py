@@ -45,6 +45,7 @@ class Category(StrEnum):
     INTELLIGENCE = "intelligence"
     INTELLIGENCE_SANITISED = "intelligence_sanitised"
     INTELLIGENCE_EXISTENCE = "intelligence_existence"
+    CASE = "case"
 
     @property
     def label(self) -> str:
@@ -62,6 +63,7 @@ CATEGORY_LABELS: Mapping[Category, str] = {
     Category.INTELLIGENCE: "an intelligence report in full, with its source",
     Category.INTELLIGENCE_SANITISED: "the sanitised version of an intelligence report (source removed)",
     Category.INTELLIGENCE_EXISTENCE: "the fact that an agency holds graded intelligence, without its content",
+    Category.CASE: "a child's statutory case (referrals, meetings, enquiries, assessments, plans, visits)",
 }
 
 
@@ -159,6 +161,13 @@ POLICY: tuple[Grant, ...] = (
     _grant(PRACTITIONERS, Category.INTELLIGENCE_EXISTENCE, {_A.VIEW}, _C.SAME_AGENCY),
     _grant(PRACTITIONERS, Category.INTELLIGENCE_EXISTENCE, {_A.VIEW}, _C.SHARING_AGREEMENT),
     _grant(PRACTITIONERS, Category.INTELLIGENCE_EXISTENCE, {_A.SEARCH}),
+    # Statutory cases. Registered social workers and managers of the holding agency do the casework; assistants
+    # contribute to the cases they are allocated. Partners see a case they are allocated to (core group), or
+    # one under a s47 enquiry or CSE strategy discussion where an agreement lets the holder share it.
+    _grant({_R.SOCIAL_WORKER, _R.TEAM_MANAGER}, Category.CASE, {_A.VIEW, _A.CREATE, _A.UPDATE}, _C.SAME_AGENCY),
+    _grant({_R.SOCIAL_CARE_ASSISTANT}, Category.CASE, {_A.VIEW, _A.UPDATE}, _C.SAME_AGENCY, _C.ALLOCATED),
+    _grant(PRACTITIONERS, Category.CASE, {_A.VIEW}, _C.ALLOCATED),
+    _grant(PRACTITIONERS, Category.CASE, {_A.VIEW}, _C.SHARING_AGREEMENT, _C.STATUTORY_TRIGGER),
     # System administrators manage accounts and see no personal data.
     _grant({_R.SYSTEM_ADMIN}, Category.USER_ACCOUNT, {_A.VIEW, _A.CREATE, _A.UPDATE}),
 )

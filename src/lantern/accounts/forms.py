@@ -7,6 +7,7 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.password_validation import validate_password
 
 from lantern.access.roles import Role
+from lantern.accounts.registration import swe_number_problem
 from lantern.accounts.models import Agency, Team, User
 from lantern.web.forms import GovukForm
 
@@ -69,7 +70,13 @@ class UserForm(GovukForm):
         label="Social Work England registration",
         max_length=20,
         required=False,
-        help_text="Required for registered social workers and team managers.",
+        help_text="Required for registered social workers and team managers, for example SW123456.",
+    )
+    swe_registration_expires = forms.DateField(
+        label="Registration expires",
+        required=False,
+        help_text="The date on the Social Work England register, as YYYY-MM-DD.",
+        error_messages={"invalid": "Enter the expiry date as YYYY-MM-DD, for example 2027-11-30"},
     )
     is_active = forms.BooleanField(label="Account is active", required=False, initial=True)
 
@@ -80,6 +87,14 @@ class UserForm(GovukForm):
             self.add_error("team", "Select a team in the user's agency")
         if data.get("role") in {Role.SOCIAL_WORKER, Role.TEAM_MANAGER} and not data.get("swe_registration"):
             self.add_error("swe_registration", "Enter the Social Work England registration number")
+        elif data.get("swe_registration"):
+            problem = swe_number_problem(str(data["swe_registration"]))
+            if problem:
+                self.add_error("swe_registration", problem)
+            else:
+                data["swe_registration"] = str(data["swe_registration"]).strip().upper()
+            if not data.get("swe_registration_expires") and "swe_registration_expires" not in self.errors:
+                self.add_error("swe_registration_expires", "Enter the date the registration expires")
         return data
 
 

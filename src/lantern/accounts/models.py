@@ -44,6 +44,7 @@ class User(AbstractUser):
     role = models.CharField(max_length=40, choices=Role.choices, blank=True)
     # Social Work England registration: "social worker" is a protected title (CSWA 2017 ss39-40).
     swe_registration = models.CharField("Social Work England registration", max_length=20, blank=True)
+    swe_registration_expires = models.DateField("Social Work England registration expires", null=True, blank=True)
 
     class Meta:
         ordering = ["username"]

@@ -125,7 +125,17 @@ def user_create(*, actor: User, **fields: Any) -> User:
     return user
 
 
-USER_FIELDS = ("first_name", "last_name", "email", "agency", "team", "role", "swe_registration", "is_active")
+USER_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "agency",
+    "team",
+    "role",
+    "swe_registration",
+    "swe_registration_expires",
+    "is_active",
+)
 
 
 def user_update(*, actor: User, user: User, **fields: Any) -> User:

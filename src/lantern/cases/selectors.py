@@ -1,0 +1,452 @@
+"""Reads about cases, always through `access`: one case with its story, what is due and overdue, for whom.
+
+Every open piece of statutory work carries its due date and the rulebook id that sets it, so a page, the
+API and the escalation job all say the same thing about what is late.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+from django.db.models import Model, QuerySet
+from django.utils import timezone
+
+from lantern.access.policy import Action, refuse_missing, require, require_row, scope
+from lantern.accounts.models import User
+from lantern.audit.services import AuditAction, Outcome, audit_record
+from lantern.calendar.deadlines import due
+from lantern.calendar.workdays import add_working_days, end_of_day, is_working_day
+from lantern.cases.enums import AssessmentStatus, ConferenceKind, S47Outcome, Stage
+from lantern.cases.models import (
+    Case,
+    CoreGroupMeeting,
+    MissingEpisode,
+    ProtectionPlan,
+    Reassurance,
+    Referral,
+    StrategyDiscussion,
+)
+from lantern.cases.workflow import STATUTORY_STAGES
+
+LONDON = timezone.get_default_timezone()
+DUE_SOON_WORKING_DAYS = 3
+
+
+def _cases() -> QuerySet[Case]:
+    return Case.objects.select_related("child", "agency", "team", "team__manager", "lead_practitioner")
+
+
+def case_get(*, actor: User, case_id: object, purpose: str = "view a case") -> Case:
+    case = require_row(actor, Action.VIEW, _cases(), case_id, purpose=purpose)
+    audit_record(actor=actor, action=AuditAction.VIEW, target=case, purpose=purpose, outcome=Outcome.SUCCESS)
+    return case
+
+
+def case_for_change(*, actor: User, case_id: object, purpose: str) -> Case:
+    return require_row(actor, Action.UPDATE, _cases(), case_id, purpose=purpose)
+
+
+def step_for_change(*, actor: User, model: type[Model], step_id: object, purpose: str) -> Any:
+    """A step of a case (a referral, a discussion, a plan...) a write is about; access is decided on its case."""
+    try:
+        row = model._default_manager.select_related(*_case_path(model)).filter(pk=int(str(step_id))).first()
+    except ValueError:
+        row = None
+    if row is None:
+        refuse_missing(actor, Action.UPDATE, model.AUDIT_TYPE, step_id, purpose=purpose)  # type: ignore[attr-defined]
+    require(actor, Action.UPDATE, case_of(row), purpose=purpose)
+    return row
+
+
+def _case_path(model: type[Model]) -> tuple[str, ...]:
+    return ("plan__case",) if not hasattr(model, "case_id") else ("case",)
+
+
+def case_of(step: Any) -> Case:
+    case: Case = step.case if hasattr(step, "case_id") else step.plan.case
+    return case
+
+
+# --- Deadlines -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """One piece of open statutory work: what, by when, under which rule, and whose it is."""
+
+    case: Case
+    key: str  # stable, for escalations sent once: "referral:12"
+    label: str
+    rule: str
+    due_at: dt.datetime
+    basis: str
+
+    @property
+    def due_on(self) -> dt.date:
+        return timezone.localtime(self.due_at, LONDON).date()
+
+    def days_left(self, today: dt.date | None = None) -> int:
+        """Working days from today to the due day: 0 when due today, negative when overdue."""
+        today = today or timezone.localdate()
+        step = 1 if self.due_on >= today else -1
+        count, day = 0, today
+        while day != self.due_on:
+            day += dt.timedelta(days=step)
+            if is_working_day(day) or day == self.due_on:
+                count += step
+        return count
+
+    def overdue(self, now: dt.datetime | None = None) -> bool:
+        return (now or timezone.now()) > self.due_at
+
+    def due_soon(self, now: dt.datetime | None = None) -> bool:
+        now = now or timezone.now()
+        soon = end_of_day(add_working_days(timezone.localtime(now, LONDON).date(), DUE_SOON_WORKING_DAYS))
+        return not self.overdue(now) and self.due_at <= soon
+
+    def status(self, now: dt.datetime | None = None) -> str:
+        if self.overdue(now):
+            return "overdue"
+        return "due soon" if self.due_soon(now) else "on time"
+
+
+def _item(case: Case, key: str, label: str, rule: str, start: dt.date | dt.datetime) -> DueItem:
+    deadline = due(rule, start)
+    return DueItem(case=case, key=key, label=label, rule=rule, due_at=deadline.due_at(), basis=deadline.basis.value)
+
+
+def _referral_items(case: Case) -> Iterator[DueItem]:
+    for referral in case.referrals.filter(decision=""):
+        yield _item(case, f"referral:{referral.pk}", "Decide on the referral", "WT-REF-DECIDE-1", referral.received_at)
+    for discussion in case.strategy_discussions.filter(held_at__isnull=True):
+        item = _item(case, f"strategy:{discussion.pk}", "Hold the strategy discussion", "LOCAL-STRAT-3",
+                     discussion.concerns_identified_at)  # fmt: skip
+        if discussion.immediate_risk:
+            # The child is at immediate risk: the discussion is due today, whatever the local number.
+            today = end_of_day(timezone.localtime(discussion.concerns_identified_at).date())
+            item = replace(item, label="Hold the strategy discussion today (immediate risk)", due_at=today)
+        yield item
+
+
+def _enquiry_items(case: Case) -> Iterator[DueItem]:
+    conferenced = set(case.conferences.filter(kind=ConferenceKind.INITIAL).values_list("enquiry_id", flat=True))
+    for enquiry in case.enquiries.all():
+        if not enquiry.outcome:
+            yield _item(case, f"s47:{enquiry.pk}", "Record the s47 enquiry's outcome", "LOCAL-S47-15",
+                        enquiry.started_at)  # fmt: skip
+        # WT-ICPC-15 runs from the strategy discussion that started the enquiry, while a conference may follow.
+        may_follow = not enquiry.outcome or enquiry.outcome == S47Outcome.ICPC
+        if enquiry.pk not in conferenced and may_follow and case.stage in (Stage.S47, Stage.CONFERENCE):
+            yield _item(case, f"icpc:{enquiry.pk}", "Hold the initial child protection conference", "WT-ICPC-15",
+                        enquiry.started_at)  # fmt: skip
+    for assessment in case.assessments.exclude(status=AssessmentStatus.AUTHORISED).select_related("referral"):
+        completed = assessment.status == AssessmentStatus.COMPLETED
+        label = "Authorise the assessment" if completed else "Complete the child and family assessment"
+        yield _item(case, f"assessment:{assessment.pk}", label, "WT-ASSESS-45", assessment.referral.received_at)
+
+
+def _child_items(case: Case) -> Iterator[DueItem]:
+    for plan in case.plans.filter(ended_on__isnull=True):
+        yield from _plan_items(case, plan)
+    waiting = case.missing_episodes.filter(returned_at__isnull=False, rhi_held_at__isnull=True, rhi_declined_reason="")
+    for episode in waiting:
+        assert episode.returned_at is not None  # noqa: S101 - filtered above
+        yield _item(case, f"rhi:{episode.pk}", "Hold the return home interview", "MISS-RHI-72H", episode.returned_at)
+    for reassurance in case.reassurances.filter(flagged=True, acknowledged_at__isnull=True):
+        yield _item(case, f"reassurance:{reassurance.pk}", "Review a family reassurance given after earlier ones broke",
+                    "LANTERN-REASSURE", timezone.localtime(reassurance.recorded_at).date())  # fmt: skip
+
+
+def _management_items(case: Case) -> Iterator[DueItem]:
+    if case.stage in STATUTORY_STAGES or case.cse_concern:
+        last = case.oversight.order_by("-recorded_at").first()
+        yield _item(case, f"oversight:{case.pk}:{last.pk if last else 0}", "Record management oversight",
+                    "LOCAL-OVERSIGHT-20", last.recorded_at if last else case.opened_at)  # fmt: skip
+    yield _item(case, f"drift:{case.pk}:{case.last_activity_at:%Y%m%d}", "No recorded activity (drift)",
+                "LOCAL-DRIFT-10", case.last_activity_at)  # fmt: skip
+
+
+def deadlines_for(case: Case) -> list[DueItem]:
+    """Every open piece of statutory work on a case, soonest first."""
+    if not case.is_open:
+        return []
+    sources = (_referral_items, _enquiry_items, _child_items, _management_items)
+    return sorted((item for source in sources for item in source(case)), key=lambda i: i.due_at)
+
+
+def _plan_items(case: Case, plan: ProtectionPlan) -> list[DueItem]:
+    items = []
+    reviews = list(plan.reviews.filter(kind=ConferenceKind.REVIEW).order_by("-held_on"))
+    if reviews:
+        items.append(
+            _item(
+                case,
+                f"rcpc:{plan.pk}:{len(reviews)}",
+                "Hold the next review conference",
+                "WT-RCPC-6M",
+                reviews[0].held_on,
+            )
+        )
+    else:
+        items.append(
+            _item(case, f"rcpc:{plan.pk}:0", "Hold the first review conference", "WT-RCPC-3M", plan.started_on)
+        )
+    last_core = plan.core_groups.order_by("-held_on").first()
+    if last_core is None:
+        items.append(
+            _item(case, f"core:{plan.pk}:0", "Hold the first core group meeting", "WT-CORE-10", plan.started_on)
+        )
+    else:
+        items.append(
+            _item(
+                case,
+                f"core:{plan.pk}:{last_core.pk}",
+                "Hold the next core group meeting",
+                "LOCAL-CORE-4W",
+                last_core.held_on,
+            )
+        )
+    seen = list(case.visits.filter(child_seen=True, visited_at__date__gte=plan.started_on).order_by("-visited_at")[:2])
+    start = timezone.localtime(seen[0].visited_at).date() if seen else plan.started_on
+    # The plan sets its own visit frequency (WT-CP-VISITS); LOCAL-CPVISIT-10 is the borough's default.
+    due_day = add_working_days(start, plan.visit_interval_working_days)
+    items.append(
+        DueItem(
+            case=case,
+            key=f"visit:{plan.pk}:{seen[0].pk if seen else 0}",
+            label="Visit and see the child",
+            rule="LOCAL-CPVISIT-10",
+            due_at=end_of_day(due_day),
+            basis="working_days",
+        )
+    )
+    if len(seen) == 2 and not any(v.seen_alone for v in seen) and not plan.seen_alone_exception:
+        # Seen alone at least every other visit unless the plan says why not: the next visit must be alone.
+        items.append(
+            DueItem(
+                case=case,
+                key=f"alone:{plan.pk}:{seen[0].pk}",
+                label="See the child alone",
+                rule="LOCAL-CPVISIT-10",
+                due_at=end_of_day(due_day),
+                basis="working_days",
+            )
+        )
+    return items
+
+
+# --- Work lists ------------------------------------------------------------------------------------------------
+
+
+def open_cases(actor: User) -> QuerySet[Case]:
+    return scope(actor, _cases().filter(closed_at__isnull=True), Action.VIEW)
+
+
+@dataclass(frozen=True)
+class WorkList:
+    overdue: list[DueItem]
+    due_soon: list[DueItem]
+    on_time: list[DueItem]
+
+    @property
+    def count(self) -> int:
+        return len(self.overdue) + len(self.due_soon) + len(self.on_time)
+
+
+def _work_list(items: Iterable[DueItem]) -> WorkList:
+    now = timezone.now()
+    everything = sorted(items, key=lambda i: i.due_at)
+    return WorkList(
+        overdue=[i for i in everything if i.overdue(now)],
+        due_soon=[i for i in everything if i.due_soon(now)],
+        on_time=[i for i in everything if i.status(now) == "on time"],
+    )
+
+
+def my_work(*, actor: User) -> WorkList:
+    """The practitioner's own list: work on the cases they lead."""
+    cases = open_cases(actor).filter(lead_practitioner=actor)
+    work = _work_list(item for case in cases for item in deadlines_for(case))
+    audit_record(
+        actor=actor,
+        action=AuditAction.SEARCH,
+        object_type="case",
+        purpose="my work",
+        outcome=Outcome.SUCCESS,
+        detail={"items": work.count},
+    )
+    return work
+
+
+def team_work(*, actor: User) -> tuple[WorkList, dict[str, WorkList]]:
+    """A manager's list: every open case of the teams they manage (or their agency, if they manage none), and
+    the same split per worker."""
+    cases = open_cases(actor)
+    managed = list(actor.managed_teams.values_list("pk", flat=True))
+    if managed:
+        cases = cases.filter(team_id__in=managed)
+    elif actor.agency_id is not None:
+        cases = cases.filter(agency_id=actor.agency_id)
+    items = [item for case in cases for item in deadlines_for(case)]
+    per_worker: dict[str, list[DueItem]] = {}
+    for item in items:
+        lead = item.case.lead_practitioner
+        name = (lead.get_full_name() or lead.username) if lead else "Not allocated"
+        per_worker.setdefault(name, []).append(item)
+    work = _work_list(items)
+    audit_record(
+        actor=actor,
+        action=AuditAction.SEARCH,
+        object_type="case",
+        purpose="team work",
+        outcome=Outcome.SUCCESS,
+        detail={"items": work.count},
+    )
+    return work, {name: _work_list(listed) for name, listed in sorted(per_worker.items())}
+
+
+def overdue_everywhere(now: dt.datetime | None = None) -> list[DueItem]:
+    """Every overdue item on every open case, for the escalation job (which runs as no user)."""
+    now = now or timezone.now()
+    cases = _cases().filter(closed_at__isnull=True)
+    return [item for case in cases for item in deadlines_for(case) if item.overdue(now)]
+
+
+# --- The child's story ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Event:
+    at: dt.datetime
+    kind: str
+    title: str
+    detail: str = ""
+    by: str = ""
+    child_words: str = ""
+
+
+def _at(value: dt.date | dt.datetime) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.combine(value, dt.time(12), tzinfo=LONDON)
+
+
+def _name(user: User | None) -> str:
+    return (user.get_full_name() or user.username) if user else ""
+
+
+def _referral_events(case: Case) -> Iterator[Event]:
+    for r in case.referrals.select_related("recorded_by", "decided_by"):
+        kind = r.get_source_kind_display()
+        yield Event(r.received_at, "referral", f"Referral from {r.source_person} ({kind})", r.concerns,
+                    _name(r.recorded_by))  # fmt: skip
+        if r.decision and r.decided_at:
+            detail = r.decision_reasons + (f" Manager's reason: {r.manager_reason}" if r.manager_reason else "")
+            yield Event(r.decided_at, "decision", f"Decision: {r.get_decision_display()}", detail.strip(),
+                        _name(r.decided_by))  # fmt: skip
+    for c in case.contacts.select_related("recorded_by"):
+        yield Event(c.received_at, "contact", f"Contact from {c.source_person}", c.summary, _name(c.recorded_by))
+
+
+def _statutory_events(case: Case) -> Iterator[Event]:
+    for s in case.strategy_discussions.prefetch_related("attendees").select_related("chair"):
+        if s.held_at is None:
+            yield Event(s.concerns_identified_at, "strategy", "Concerns identified: strategy discussion needed")
+            continue
+        who = ", ".join(f"{a.name} ({a.get_agency_kind_display()})" for a in s.attendees.all())
+        yield Event(s.held_at, "strategy", f"Strategy discussion: {s.get_outcome_display()}",
+                    f"{s.outcome_reasons} Attended: {who}.", _name(s.chair))  # fmt: skip
+    for e in case.enquiries.select_related("lead_practitioner", "outcome_by"):
+        yield Event(e.started_at, "s47", "Section 47 enquiry started", "", _name(e.lead_practitioner))
+        if e.outcome and e.outcome_at:
+            yield Event(e.outcome_at, "s47", f"Section 47 outcome: {e.get_outcome_display()}", e.outcome_reasons,
+                        _name(e.outcome_by))  # fmt: skip
+    for conf in case.conferences.all():
+        note = f" ({conf.participation_note})" if conf.participation_note else ""
+        yield Event(_at(conf.held_on), "conference", f"{conf.get_kind_display()}: {conf.get_decision_display()}",
+                    f"{conf.decision_reasons} Young person: {conf.get_participation_display()}{note}", conf.chair,
+                    conf.child_views)  # fmt: skip
+    for meeting in CoreGroupMeeting.objects.filter(plan__case=case):
+        yield Event(_at(meeting.held_on), "core_group", "Core group meeting", meeting.notes, "", meeting.child_views)
+
+
+def _assessment_events(case: Case) -> Iterator[Event]:
+    for a in case.assessments.select_related("completed_by", "authorised_by"):
+        yield Event(a.recorded_at, "assessment", "Child and family assessment started")
+        for part in a.contributions.select_related("recorded_by"):
+            yield Event(part.recorded_at, "assessment", "Contribution to the assessment", part.text,
+                        _name(part.recorded_by))  # fmt: skip
+        if a.completed_at:
+            yield Event(a.completed_at, "assessment", "Assessment completed", a.summary, _name(a.completed_by),
+                        a.child_views)  # fmt: skip
+        if a.authorised_at:
+            registration = f"Social Work England registration {a.authoriser_registration}"
+            yield Event(a.authorised_at, "assessment", "Assessment authorised", registration, _name(a.authorised_by))
+
+
+def _child_events(case: Case) -> Iterator[Event]:
+    for v in case.visits.select_related("visited_by"):
+        seen = "seen alone" if v.seen_alone else ("seen" if v.child_seen else "not seen")
+        yield Event(v.visited_at, "visit", f"Visit: child {seen}", v.not_seen_reason or v.notes, _name(v.visited_by),
+                    v.child_words)  # fmt: skip
+    for m in case.missing_episodes.all():
+        yield Event(m.missing_from, "missing", "Went missing", m.circumstances)
+        if m.returned_at:
+            yield Event(m.returned_at, "missing", "Returned from missing")
+        if m.rhi_held_at:
+            title = "Return interview offered and declined" if m.rhi_declined_reason else "Return home interview"
+            yield Event(m.rhi_held_at, "missing", title, m.rhi_declined_reason or m.rhi_summary, m.rhi_by,
+                        m.child_words)  # fmt: skip
+    for r in case.reassurances.all():
+        what = "Safety agreement" if r.is_safety_agreement else "Family reassurance"
+        yield Event(_at(r.given_on), "reassurance", f"{what} from {r.given_by}: {r.get_status_display().lower()}",
+                    r.promise)  # fmt: skip
+
+
+def _management_events(case: Case) -> Iterator[Event]:
+    for o in case.oversight.select_related("recorded_by"):
+        yield Event(o.recorded_at, "oversight", "Management oversight", o.note, _name(o.recorded_by))
+    for change in case.stage_changes.select_related("recorded_by"):
+        yield Event(change.recorded_at, "stage", f"Stage: {Stage(change.to_stage).label}", change.reason,
+                    _name(change.recorded_by))  # fmt: skip
+
+
+def timeline(case: Case) -> list[Event]:
+    """Everything recorded on the case, newest first (call after `case_get`, which checked and audited)."""
+    sources = (_referral_events, _statutory_events, _assessment_events, _child_events, _management_events)
+    events = [event for source in sources for event in source(case)]
+    events.sort(key=lambda e: e.at, reverse=True)
+    return events
+
+
+def missing_in(case: Case, *, days: int = 90, today: dt.date | None = None) -> int:
+    """Missing episodes in the last `days` days across the child's cases (3+ in 90 days is significant)."""
+    since = (today or timezone.localdate()) - dt.timedelta(days=days)
+    return MissingEpisode.objects.filter(case__child_id=case.child_id, missing_from__date__gte=since).count()
+
+
+def reassurance_history(case: Case) -> list[Reassurance]:
+    """Every reassurance the child's family has given, across cases, oldest first: what a manager reviews."""
+    return list(Reassurance.objects.filter(case__child_id=case.child_id).order_by("given_on", "pk"))
+
+
+def cse_nfa_decisions(*, since: dt.date | None = None) -> dict[str, int]:
+    """Aggregates for the partnership: referrals with CSE indicators or exploitation closed with no further
+    action, all by team managers, and strategy discussions that decided no s47 for a child at risk of CSE.
+    No person in it (callers check the aggregate category)."""
+    since = since or timezone.localdate() - dt.timedelta(days=365)
+    nfa = Referral.objects.filter(decision="nfa", decided_at__date__gte=since).exclude(manager_reason="")
+    no_s47 = StrategyDiscussion.objects.filter(outcome="no_s47", cse_risk=True, held_at__date__gte=since)
+    return {"cse_referrals_closed_nfa": nfa.count(), "cse_strategy_no_s47": no_s47.count()}
+
+
+def stage_counts() -> dict[str, int]:
+    """Open cases per stage (aggregate; callers check the aggregate category)."""
+    counts = dict.fromkeys(Stage.values, 0)
+    for stage in Case.objects.filter(closed_at__isnull=True).values_list("stage", flat=True):
+        counts[stage] += 1
+    counts.pop(Stage.CLOSED, None)
+    return counts
