@@ -17,6 +17,7 @@ from lantern.accounts.models import User
 from lantern.accounts.services import TokenError, token_authenticate
 from lantern.audit.api import router as audit_router
 from lantern.audit.services import AuditAction, Outcome, audit_record
+from lantern.cases.api import router as cases_router
 from lantern.intel.api import public_router
 from lantern.intel.api import router as intel_router
 from lantern.intel.selectors import ExistenceOnly
@@ -48,6 +49,7 @@ api.add_router("/records", records_router)
 api.add_router("/audit", audit_router)
 api.add_router("/intel", intel_router)
 api.add_router("/public", public_router)
+api.add_router("/cases", cases_router)
 api.add_router("/", web_router)
 
 

@@ -73,6 +73,11 @@ EXERCISED: frozenset[tuple[Category, Action]] = frozenset(
         (Category.INTELLIGENCE_SANITISED, Action.VIEW),
         (Category.INTELLIGENCE_EXISTENCE, Action.VIEW),
         (Category.INTELLIGENCE_EXISTENCE, Action.SEARCH),
+        # Statutory cases: exercised by test_case_matrix (view a case, a contact and an assessment contribution as
+        # updates, a referral as the create), over the same HTTP clients and policy interpreter.
+        (Category.CASE, Action.VIEW),
+        (Category.CASE, Action.CREATE),
+        (Category.CASE, Action.UPDATE),
     }
 )
 

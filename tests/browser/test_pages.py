@@ -8,7 +8,15 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from lantern.accounts.models import User
-from tests.browser.casework import BREAK_GLASS_REASON, CLOSED_TITLE, FAMILY_NAME, SHARED_TITLE, Casework
+from tests.browser.casework import (
+    BREAK_GLASS_REASON,
+    CASE_CHILD_WORDS,
+    CLOSED_TITLE,
+    FAMILY_NAME,
+    SHARED_TITLE,
+    Casework,
+    make_statutory_cases,
+)
 from tests.browser.helpers import assert_accessible, path_of, sign_in_to_home, submit, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,13 +31,16 @@ class PageCase:
     heading: str
     status: int = 200
     shows: tuple[str, ...] = ()  # text the main content must hold, so axe checks a page with data in it
+    cases: bool = False  # the path names cases from `make_statutory_cases` ({case}, {enquiry}...)
 
     def url(self, casework: Casework) -> str:
+        cases = make_statutory_cases(casework) if self.cases else {}
         return self.path.format(
             alpha=casework.alpha.pk,
             shared=casework.shared_record.pk,
             closed=casework.closed_record.pk,
             sw1_id=User.objects.get(username="sw1").pk,
+            **cases,
         )
 
 
@@ -78,6 +89,88 @@ PAGES: dict[str, PageCase] = {
         "sw1", "/intel/held/?vrm=NOPE!", "Intelligence on a person, vehicle, phone or place", status=422
     ),
     "public-add": PageCase("sw1", "/report/add/", "Add more to your report"),
+    # Statutory casework: every page, on cases made through the services (see make_statutory_cases).
+    "cases-my-work": PageCase("sw1", "/cases/", "My work", shows=("LOCAL-S47-15", "WT-ICPC-15"), cases=True),
+    "cases-my-work-notified": PageCase("tm1", "/cases/", "My work", shows=("LANTERN-REASSURE",), cases=True),
+    "cases-team": PageCase("tm1", "/cases/team/", "Team work", shows=("WT-ICPC-15", "Priya Okafor"), cases=True),
+    "case-detail": PageCase(
+        "sw1",
+        "/cases/{case}/",
+        f"Alpha {FAMILY_NAME}",
+        shows=("Deadlines", CASE_CHILD_WORDS, "LOCAL-S47-15"),
+        cases=True,
+    ),
+    "case-detail-manager": PageCase(
+        "tm1", "/cases/{case}/", f"Alpha {FAMILY_NAME}", shows=("Review the flagged reassurance",), cases=True
+    ),
+    "case-detail-police": PageCase("cse1", "/cases/{case}/", f"Alpha {FAMILY_NAME}", cases=True),
+    "case-referral-new": PageCase("sw1", "/cases/new/?person={alpha}", "Record a referral"),
+    "case-decide": PageCase(
+        "sw1", "/cases/{referral_case}/referrals/{referral}/decide/", "Decide on the referral", cases=True
+    ),
+    "case-decide-manager": PageCase(
+        "tm1",
+        "/cases/{referral_case}/referrals/{referral}/decide/",
+        "Decide on the referral",
+        shows=("CSE or exploitation named",),
+        cases=True,
+    ),
+    "case-strategy": PageCase(
+        "sw1", "/cases/{strategy_case}/strategy/{discussion}/", "Record the strategy discussion", cases=True
+    ),
+    "case-strategy-request": PageCase(
+        "sw1", "/cases/{assessment_case}/strategy/request/", "Request a strategy discussion", cases=True
+    ),
+    "case-s47": PageCase("sw1", "/cases/{case}/s47/{enquiry}/", "Record the section 47 enquiry's outcome", cases=True),
+    "case-contribute": PageCase(
+        "sw1", "/cases/{case}/assessments/{assessment}/contribute/", "Contribute to the assessment", cases=True
+    ),
+    "case-complete": PageCase(
+        "sw1",
+        "/cases/{case}/assessments/{assessment}/complete/",
+        "Complete the child and family assessment",
+        cases=True,
+    ),
+    "case-authorise": PageCase(
+        "tm1",
+        "/cases/{assessment_case}/assessments/{completed_assessment}/authorise/",
+        "Authorise the assessment",
+        shows=("Risk of CSE",),
+        cases=True,
+    ),
+    "case-conference-initial": PageCase(
+        "sw1",
+        "/cases/{conference_case}/conference/initial/",
+        "Record the initial child protection conference",
+        cases=True,
+    ),
+    "case-conference-review": PageCase(
+        "sw1", "/cases/{plan_case}/conference/review/", "Record the review child protection conference", cases=True
+    ),
+    "case-core-group": PageCase("sw1", "/cases/{plan_case}/core-group/", "Record a core group meeting", cases=True),
+    "case-visit": PageCase("sw1", "/cases/{case}/visit/", "Record a visit", cases=True),
+    "case-contact": PageCase("sw1", "/cases/{case}/contact/", "Record a contact", cases=True),
+    "case-missing": PageCase("sw1", "/cases/{case}/missing/", "Record a missing episode", cases=True),
+    "case-returned": PageCase(
+        "sw1", "/cases/{case}/missing/{missing_episode}/return/", "Record the child's return", cases=True
+    ),
+    "case-interview": PageCase(
+        "sw1", "/cases/{case}/missing/{returned_episode}/interview/", "Record the return home interview", cases=True
+    ),
+    "case-reassurance": PageCase("sw1", "/cases/{case}/reassurances/new/", "Record a family reassurance", cases=True),
+    "case-reassurance-outcome": PageCase(
+        "sw1", "/cases/{case}/reassurances/{reassurance}/outcome/", "Did the reassurance hold?", cases=True
+    ),
+    "case-reassurance-review": PageCase(
+        "tm1",
+        "/cases/{case}/reassurances/{reassurance}/review/",
+        "Review a flagged reassurance",
+        shows=("Broken",),
+        cases=True,
+    ),
+    "case-oversight": PageCase("tm1", "/cases/{case}/oversight/", "Record management oversight", cases=True),
+    "case-allocate": PageCase("tm1", "/cases/{case}/allocate/", "Allocate the lead practitioner", cases=True),
+    "case-close": PageCase("tm1", "/cases/{plan_case}/close/", "Close the case", cases=True),
     "not-found": PageCase("sw1", f"/people/{MISSING}/", "Page not found", status=404),
     "forbidden": PageCase("youth1", "/overview/", "You cannot do this", status=403),
 }

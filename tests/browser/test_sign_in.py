@@ -40,11 +40,14 @@ DEMO_USERS = [
 
 # Facts about navigation stated by example, independently of navigation.py: (must show, must not show).
 KNOWN_NAVIGATION: dict[str, tuple[set[str], set[str]]] = {
-    "sw1": ({"Home", "Find a person", "Record a person", "Who looked at my records"}, {"Users", "Audit log"}),
-    "board1": ({"Overview"}, {"Find a person", "Record a person", "Users"}),
-    "admin1": ({"Users"}, {"Find a person", "Record a person"}),
+    "sw1": (
+        {"Home", "Find a person", "Record a person", "Who looked at my records", "Cases"},
+        {"Users", "Audit log", "Team work"},
+    ),
+    "board1": ({"Overview"}, {"Find a person", "Record a person", "Users", "Cases"}),
+    "admin1": ({"Users"}, {"Find a person", "Record a person", "Cases"}),
     "ig1": ({"Audit log"}, {"Record a person"}),
-    "tm1": ({"Find a person", "Overview", "Break-glass reviews"}, {"Users"}),
+    "tm1": ({"Find a person", "Overview", "Break-glass reviews", "Cases", "Team work"}, {"Users"}),
     "youth1": ({"Find a person"}, {"Overview", "Users", "Audit log"}),
 }
 

@@ -5,7 +5,6 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from tests.factories import PersonFactory
 
 from lantern.accounts.models import Agency, User
 from lantern.cases import services
@@ -13,6 +12,7 @@ from lantern.cases.models import Case, Referral
 from lantern.cases.services import Attendee
 from lantern.demo.generator import ensure_organisation
 from lantern.people.models import Person
+from tests.factories import PersonFactory
 
 
 @pytest.fixture(autouse=True)

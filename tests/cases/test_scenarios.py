@@ -9,7 +9,6 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from tests.cases.conftest import FULL_TABLE, ago, refer, to_s47
 
 from lantern.accounts.models import User
 from lantern.audit.models import AuditEvent
@@ -17,6 +16,7 @@ from lantern.cases import selectors, services
 from lantern.cases.escalation import escalate_overdue
 from lantern.cases.models import Case, Notification, Reassurance, Referral
 from lantern.people.models import Allocation, Person
+from tests.cases.conftest import FULL_TABLE, ago, refer, to_s47
 
 
 def test_a_sexual_health_referral_about_a_gang_cannot_be_closed_silently(org: dict[str, User], child: Person) -> None:

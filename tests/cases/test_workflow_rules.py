@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from tests.cases.conftest import FULL_TABLE, ago, refer, to_s47
 
 from lantern.accounts.models import User
 from lantern.audit.models import AuditEvent
@@ -20,6 +19,7 @@ from lantern.cases.enums import Stage
 from lantern.cases.models import Case, StageChange, StrategyAttendee
 from lantern.cases.services import Attendee
 from lantern.people.models import Allocation, Person
+from tests.cases.conftest import FULL_TABLE, ago, refer, to_s47
 
 PAIRS = list(itertools.product(Stage, Stage))
 
@@ -214,8 +214,17 @@ def test_a_late_assessment_says_why(org: dict[str, User], child: Person) -> None
     assessment = referral.case.assessments.get()
     unchanged(lambda: services.assessment_complete(actor=org["sw1"], assessment=assessment, summary="Done",
                                                    child_views="“Okay.”"), field="overdue_reason")  # fmt: skip
+    in_time = ago(days=30)  # completed within its 45 working days, and recorded in Lantern later
+    unchanged(
+        lambda: services.assessment_complete(
+            actor=org["sw1"], assessment=assessment, summary="Done", child_views="“Okay.”", completed_at=ago(days=81)
+        ),
+        field="completed_at",
+    )  # fmt: skip  before the referral
     services.assessment_complete(actor=org["sw1"], assessment=assessment, summary="Done", child_views="“Okay.”",
-                                 overdue_reason="Child missing for three weeks of the assessment period")  # fmt: skip
+                                 completed_at=in_time)  # fmt: skip
+    assessment.refresh_from_db()
+    assert (assessment.completed_at, assessment.overdue_reason) == (in_time, "")
 
 
 def test_management_oversight_and_closure_are_a_managers(org: dict[str, User], child: Person) -> None:

@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from lantern.access.models import SharingAgreement
 from lantern.accounts.models import Agency, User
+from lantern.cases.models import Case
 from lantern.demo import generator
 from lantern.people.models import Person
 
@@ -39,9 +40,11 @@ def test_organisation_matches_the_design() -> None:
 
 def test_demo_command_runs_twice_and_reuses_data(capsys) -> None:
     call_command("demo", "--no-serve", "--seed", "5")
-    first = Person.objects.count()
+    first, cases = Person.objects.count(), Case.objects.count()
+    assert cases > 0
     call_command("demo", "--no-serve", "--seed", "5")
     assert Person.objects.count() == first
+    assert Case.objects.count() == cases
     out = capsys.readouterr().out
     assert "already present: reusing it" in out
     assert "possible matches wait for review" in " ".join(out.split())  # rich wraps at the console width

@@ -14,6 +14,7 @@ from lantern.access.models import AccessGrant
 from lantern.access.policy import AccessDenied, NotVisible
 from lantern.accounts.models import User
 from lantern.audit.models import AuditEvent
+from lantern.cases.models import Notification
 from lantern.demo.generator import ensure_organisation
 from lantern.intel import selectors, services
 from lantern.intel.enums import Level, RequestStatus
@@ -131,6 +132,11 @@ def test_the_submitter_is_told_the_outcome_category_and_who_has_looked(
 ) -> None:
     selectors.report_get(actor=users["analyst1"], report_id=report.pk)
     services.report_outcome(actor=users["analyst1"], report=report, outcome="strategy", reason="")
+    # LOCAL-STRAT-3 starts now: children's social care managers hear of it at once, without the report's content.
+    (note,) = Notification.objects.filter(rule="LOCAL-STRAT-3", item_key=f"intel:{report.pk}")
+    assert note.user.username == "tm1"
+    assert report.reference in note.message
+    assert report.what not in note.message
     ((mine, status),) = selectors.my_submissions(actor=users["youth1"])
     assert (mine.pk, status.label) == (report.pk, "Referral raised")
     viewers = selectors.report_viewers(actor=users["youth1"], report=report)

@@ -7,8 +7,8 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.password_validation import validate_password
 
 from lantern.access.roles import Role
-from lantern.accounts.registration import swe_number_problem
 from lantern.accounts.models import Agency, Team, User
+from lantern.accounts.registration import swe_number_problem
 from lantern.web.forms import GovukForm
 
 

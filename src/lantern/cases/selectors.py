@@ -245,6 +245,23 @@ def open_cases(actor: User) -> QuerySet[Case]:
     return scope(actor, _cases().filter(closed_at__isnull=True), Action.VIEW)
 
 
+def case_list(
+    *, actor: User, mine: bool = False, stage: str = "", limit: int, offset: int = 0
+) -> tuple[int, list[Case]]:
+    """A page of the open cases the actor may see, newest first, and how many there are; the read is audited."""
+    found = open_cases(actor)
+    if mine:
+        found = found.filter(lead_practitioner=actor)
+    if stage:
+        found = found.filter(stage=stage)
+    total = found.count()
+    audit_record(
+        actor=actor, action=AuditAction.SEARCH, object_type="case", purpose="list open cases",
+        outcome=Outcome.SUCCESS, detail={"mine": mine, "stage": stage, "count": total},
+    )  # fmt: skip
+    return total, list(found[offset : offset + limit])
+
+
 @dataclass(frozen=True)
 class WorkList:
     overdue: list[DueItem]
@@ -450,3 +467,11 @@ def stage_counts() -> dict[str, int]:
         counts[stage] += 1
     counts.pop(Stage.CLOSED, None)
     return counts
+
+
+def overdue_by_rule(now: dt.datetime | None = None) -> dict[str, int]:
+    """Overdue items on open cases, counted per rule id (aggregate; callers check the aggregate category)."""
+    counts: dict[str, int] = {}
+    for item in overdue_everywhere(now):
+        counts[item.rule] = counts.get(item.rule, 0) + 1
+    return dict(sorted(counts.items()))

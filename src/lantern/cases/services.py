@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from lantern.access.policy import Action, Category, Draft, require
 from lantern.access.roles import Role
+from lantern.accounts.enums import AgencyKind
 from lantern.accounts.models import Agency, User
 from lantern.accounts.registration import registration_problem
 from lantern.audit.services import AuditAction, Outcome, audit_record
@@ -226,6 +227,22 @@ def _email(user: User, note: Notification, case_ref: str) -> None:
     Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
 
 
+def strategy_requested_by_intel(*, report_id: int, reference: str, agency_name: str, at: dt.datetime) -> None:
+    """LOCAL-STRAT-3 starts when intelligence is actioned "strategy discussion requested": children's social
+    care managers are told at once, with the date it is due, to record the referral on the child's case."""
+    deadline = due("LOCAL-STRAT-3", at)
+    managers = User.objects.filter(role=Role.TEAM_MANAGER, is_active=True, agency__kind=AgencyKind.SOCIAL_CARE)
+    notify(
+        managers,
+        case=None,
+        rule="LOCAL-STRAT-3",
+        item_key=f"intel:{report_id}",
+        message=f"{agency_name} requests a strategy discussion on intelligence {reference}: due by "
+        f"{deadline.due_at():%-d %B %Y} (rule LOCAL-STRAT-3). Record the referral, or request the discussion on "
+        "the child's open case.",
+    )
+
+
 def notification_read(*, actor: User, notification_id: int) -> None:
     Notification.objects.filter(pk=notification_id, user=actor, read_at__isnull=True).update(read_at=timezone.now())
 
@@ -247,8 +264,8 @@ def referral_record(
 ) -> Referral:
     """A contact accepted as a referral: opens the child's case (or brings an early-help or assessment case back
     to a decision). The decision is due within WT-REF-DECIDE-1."""
+    require(actor, Action.CREATE, Draft(Category.CASE, actor.agency_id), purpose="record a referral")
     require(actor, Action.VIEW, child, purpose="record a referral")
-    require(actor, Action.CREATE, Draft(Category.CASE, actor.agency_id, parent=child), purpose="record a referral")
     errors: Errors = {}
     if child.kind != PersonKind.CHILD:
         errors["child"] = "A referral is about a child or young person: choose a child"
@@ -699,13 +716,23 @@ def assessment_due(assessment: Assessment) -> dt.date:
 
 
 def assessment_complete(
-    *, actor: User, assessment: Assessment, summary: str, child_views: str, overdue_reason: str = ""
+    *,
+    actor: User,
+    assessment: Assessment,
+    summary: str,
+    child_views: str,
+    overdue_reason: str = "",
+    completed_at: dt.datetime | None = None,
 ) -> Assessment:
-    """Completed only by a registered social worker (never by unqualified staff); a late assessment says why."""
+    """Completed only by a registered social worker (never by unqualified staff); one completed after its
+    WT-ASSESS-45 due date says why."""
     case = assessment.case
     require(actor, Action.UPDATE, case, purpose="complete an assessment")
     today = timezone.localdate()
+    completed_at = completed_at or timezone.now()
     errors: Errors = {}
+    _when(errors, "completed_at", completed_at, "the date the assessment was completed",
+          after=assessment.referral.received_at, after_label="the referral was received")  # fmt: skip
     _open(errors, case)
     if assessment.status != AssessmentStatus.IN_PROGRESS:
         errors["summary"] = "This assessment has already been completed"
@@ -715,7 +742,7 @@ def assessment_complete(
     summary = _text(errors, "summary", summary, "the assessment's analysis and conclusion")
     child_views = _text(errors, "child_views", child_views, "the child's views, in their own words")
     overdue_reason = overdue_reason.strip()
-    if today > assessment_due(assessment) and not overdue_reason:
+    if timezone.localtime(completed_at).date() > assessment_due(assessment) and not overdue_reason:
         errors["overdue_reason"] = (
             f"This assessment is past its 45-working-day timescale ({assessment_due(assessment):%-d %B %Y}, "
             "rule WT-ASSESS-45): enter the reason it is late"
@@ -725,7 +752,7 @@ def assessment_complete(
         assessment.summary, assessment.child_views, assessment.overdue_reason = summary, child_views, overdue_reason
         assessment.status, assessment.completed_at, assessment.completed_by = (
             AssessmentStatus.COMPLETED,
-            timezone.now(),
+            completed_at,
             actor,
         )
         assessment.save()

@@ -29,6 +29,7 @@ from lantern.access.roles import Role
 from lantern.accounts.enums import AgencyKind
 from lantern.accounts.models import Agency, Team, User
 from lantern.audit.services import AuditAction, Outcome, audit_record
+from lantern.demo.cases import generate_cases, kept_children
 from lantern.intel import extract
 from lantern.intel.enums import (
     URGENCY_RISK,
@@ -198,6 +199,10 @@ def ensure_organisation() -> dict[str, Agency]:
                 "swe_registration": f"SW{zlib.crc32(spec.username.encode()) % 10**6:06d}"
                 if spec.role in {Role.SOCIAL_WORKER, Role.TEAM_MANAGER}
                 else "",
+                # Registrations renew each 30 November (Social Work England's cycle); the demo's stay current.
+                "swe_registration_expires": dt.date(timezone.localdate().year + 1, 11, 30)
+                if spec.role in {Role.SOCIAL_WORKER, Role.TEAM_MANAGER}
+                else None,
                 "is_active": True,
             },
         )
@@ -219,7 +224,7 @@ def agreement_categories(provider: str, recipient: str) -> list[str]:
     every partner may know that another holds intelligence, even where records are not exchanged."""
     categories = []
     if tuple(sorted((provider, recipient))) not in NOT_SHARED:
-        categories += ["person", "agency_record"]
+        categories += ["person", "agency_record", "case"]
         if provider == "health" and recipient in HEALTH_DETAIL_RECIPIENTS:
             categories.append("sexual_health")
         categories.append("intelligence_sanitised")
@@ -262,6 +267,7 @@ class _Fragments:
     people: list[Person]
     records: list[SourceRecord]
     parts: list[Alias | Phone | Vehicle | Address]
+    truth: dict[uuid.UUID, SyntheticPerson] = field(default_factory=dict)  # each person's true person
 
 
 def _fragments(rng: random.Random, scale: int, seed: int, agencies: dict[str, Agency]) -> _Fragments:
@@ -317,6 +323,7 @@ def _fragments(rng: random.Random, scale: int, seed: int, agencies: dict[str, Ag
         )
         out.people.append(person)
         out.records.append(record)
+        out.truth[person.pk] = true
         aliases = [a.strip() for a in row["aliases"].split(";") if a.strip()]
         out.parts += [Alias(record=record, name=a, kind=_alias_kind(a, true)) for a in aliases]
         if phone:
@@ -1219,6 +1226,8 @@ def generate(
         intel = _IntelWriter(rng, scale=scale, made=made, agencies=agencies, places=places, wards=wards).run()
         _save_intel(intel)
         tick("intelligence", len(intel.reports))
+        # Cases draw on a random of their own, so the borough above is the same with or without them.
+        cases = generate_cases(kept_children(people, made.truth), scale=scale, seed=seed, progress=tick)
         counts = {
             "people": len(people),
             "records": len(records),
@@ -1226,6 +1235,7 @@ def generate(
             "wards": len(wards),
             "places": len(places),
             "intel_reports": len(intel.reports),
+            "cases": cases,
         }
         audit_record(
             actor=None,

@@ -23,6 +23,7 @@ from lantern.access.policy import Action, Category, Draft, can, require
 from lantern.access.roles import Role
 from lantern.accounts.models import Agency, User
 from lantern.audit.services import AuditAction, Outcome, audit_record
+from lantern.cases.services import strategy_requested_by_intel
 from lantern.intel import extract
 from lantern.intel.enums import (
     MAX_SHORT,
@@ -551,6 +552,10 @@ def report_outcome(*, actor: User, report: IntelReport, outcome: str, reason: st
     with transaction.atomic():
         report.save(update_fields=["outcome", "outcome_reason", "outcome_by", "outcome_at", "status"])
         _audit_change(actor, report, "record intelligence outcome", outcome=outcome)
+        if outcome == IntelOutcome.STRATEGY:
+            strategy_requested_by_intel(
+                report_id=report.pk, reference=report.reference, agency_name=str(actor.agency), at=report.outcome_at
+            )
     return report
 
 

@@ -115,6 +115,8 @@ def person_detail(request: HttpRequest, person_id: UUID) -> HttpResponse:
             "link_charts": [{"link": link, "chart": evidence_chart(link.evidence)} for link in view.links],
             "can_add_record": can(actor, Action.CREATE, Draft(Category.AGENCY_RECORD, actor.agency_id)),
             "can_see_intelligence": can(actor, Action.SEARCH, Category.INTELLIGENCE_EXISTENCE),
+            "can_refer": view.person.kind == PersonKind.CHILD
+            and can(actor, Action.CREATE, Draft(Category.CASE, actor.agency_id, parent=view.person)),
         },
     )
 

@@ -50,6 +50,18 @@ NAVIGATION: tuple[NavItem, ...] = (
         lambda u: can(u, Action.VIEW, Category.LINKAGE_RUN),
     ),
     NavItem(
+        "Cases",
+        "cases:my_work",
+        "Your statutory casework: what is overdue, due soon and on time, and your notifications.",
+        lambda u: can(u, Action.VIEW, Category.CASE),
+    ),
+    NavItem(
+        "Team work",
+        "cases:team_work",
+        "Every open case in the teams you manage, with overdue and due-soon work per worker.",
+        lambda u: role_of(u) == Role.TEAM_MANAGER,
+    ),
+    NavItem(
         "Intelligence",
         "intel:search",
         "Submit soft intelligence, search what you may read, and see what became of what you sent.",

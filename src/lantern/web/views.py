@@ -6,8 +6,12 @@ from django.shortcuts import render
 
 from lantern.access.policy import POLICY, Action, Category, require, role_of
 from lantern.access.registry import guards, no_personal_data
+from lantern.calendar.deadlines import RULES
+from lantern.cases.enums import Stage
+from lantern.cases.selectors import cse_nfa_decisions, overdue_by_rule, stage_counts
 from lantern.people.selectors import people_count_by_kind
 from lantern.web.actor import signed_in_user
+from lantern.web.charts import bar_chart
 
 
 def access_summary(role: object) -> list[str]:
@@ -34,4 +38,15 @@ def home(request: HttpRequest) -> HttpResponse:
 def overview(request: HttpRequest) -> HttpResponse:
     require(signed_in_user(request), Action.VIEW, Category.AGGREGATE, purpose="borough overview")
     counts = people_count_by_kind()
-    return render(request, "web/overview.html", {"counts": counts, "total": sum(counts.values())})
+    stages = [(Stage(stage).label, n) for stage, n in stage_counts().items()]
+    overdue = [(rule, RULES[rule].title if rule in RULES else rule, n) for rule, n in overdue_by_rule().items()]
+    context = {
+        "counts": counts,
+        "total": sum(counts.values()),
+        "stages": stages,
+        "stage_chart": bar_chart(stages),
+        "overdue": overdue,
+        "overdue_chart": bar_chart([(rule, n) for rule, _, n in overdue]),
+        "manager_decisions": cse_nfa_decisions(),
+    }
+    return render(request, "web/overview.html", context)

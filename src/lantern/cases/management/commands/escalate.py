@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from lantern.cases.escalation import escalate_overdue
+
+
+class Command(BaseCommand):
+    help = (
+        "Send managers (and, for drift, lead practitioners) an in-app notification and an email for each overdue "
+        "piece of case work, once: a re-run sends only what has fallen overdue since. Run it hourly."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with Progress(
+            TextColumn("Escalating overdue case work"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            transient=True,
+        ) as progress:  # fmt: skip
+            task = progress.add_task("escalate", total=None)
+            sent = escalate_overdue(progress=lambda done, total: progress.update(task, completed=done, total=total))
+        self.stdout.write(f"Escalation: sent {sent} notification{'' if sent == 1 else 's'} of overdue work.")
