@@ -14,7 +14,17 @@ from typing import Any
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
-from lantern.access.policy import Action, refuse_missing, require, require_row, scope
+from lantern.access.policy import (
+    AccessDenied,
+    Action,
+    Category,
+    Decision,
+    refuse_missing,
+    require,
+    require_row,
+    scope,
+)
+from lantern.access.roles import Role
 from lantern.accounts.models import User
 from lantern.audit.services import AuditAction, Outcome, audit_record
 from lantern.calendar.deadlines import due
@@ -301,6 +311,11 @@ def my_work(*, actor: User) -> WorkList:
 def team_work(*, actor: User) -> tuple[WorkList, dict[str, WorkList]]:
     """A manager's list: every open case of the teams they manage (or their agency, if they manage none), and
     the same split per worker."""
+    if actor.role != Role.TEAM_MANAGER:
+        audit_record(actor=actor, action=AuditAction.DENIED, object_type=Category.CASE.value, purpose="team work",
+                     outcome=Outcome.DENIED, detail={"attempted": "view", "reason": "not a team manager"})  # fmt: skip
+        refusal = Decision(allowed=False, reason="Only team managers see their team's work.")
+        raise AccessDenied(refusal, Category.CASE, Action.VIEW)
     cases = open_cases(actor)
     managed = list(actor.managed_teams.values_list("pk", flat=True))
     if managed:

@@ -20,11 +20,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from lantern.access.policy import AccessDenied, Action, Category, Decision, Draft, can, require
+from lantern.access.policy import Action, Category, Draft, can, require
 from lantern.access.registry import guards
 from lantern.access.roles import Role
 from lantern.accounts.models import User
-from lantern.audit.services import AuditAction, Outcome, audit_record
 from lantern.cases import charts, selectors, services, workflow
 from lantern.cases.enums import AssessmentStatus, ConferenceKind, ReassuranceStatus, Stage
 from lantern.cases.forms import (
@@ -123,11 +122,6 @@ def notification_read(request: HttpRequest, notification_id: int) -> HttpRespons
 def team_work(request: HttpRequest) -> HttpResponse:
     actor = signed_in_user(request)
     require(actor, Action.VIEW, Category.CASE, purpose="team work")
-    if not _is_manager(actor):
-        audit_record(actor=actor, action=AuditAction.DENIED, object_type=Category.CASE.value, purpose="team work",
-                     outcome=Outcome.DENIED, detail={"attempted": "view", "reason": "not a team manager"})  # fmt: skip
-        refusal = Decision(allowed=False, reason="Only team managers see their team's work.")
-        raise AccessDenied(refusal, Category.CASE, Action.VIEW)
     work, per_worker = selectors.team_work(actor=actor)
     counts = [(name, len(w.overdue), len(w.due_soon), len(w.on_time)) for name, w in per_worker.items()]
     return render(
