@@ -147,10 +147,10 @@ def move(case: Case, to: Stage, *, actor: User, reason: str = "") -> None:
         fields += ["closed_at", "closure_reason"]
     case.save(update_fields=fields)
     _audit(actor, AuditAction.UPDATE, case, "move case stage", {"from": change.from_stage, "to": to.value})
-    _sync_statutory_fact(case.child)
+    sync_statutory_fact(case.child)
 
 
-def _sync_statutory_fact(child: Person) -> None:
+def sync_statutory_fact(child: Person) -> None:
     """The child is subject to a strategy discussion, s47 enquiry or the plan that follows while any open case
     is at one of those stages; partners' access to sexual-health detail and the case depends on this fact."""
     open_now = Case.objects.filter(child=child, closed_at__isnull=True, stage__in=workflow.STATUTORY_STAGES).exists()

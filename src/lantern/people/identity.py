@@ -31,6 +31,7 @@ from lantern.people.models import (
     Vehicle,
 )
 from lantern.people.search import index_people
+from lantern.people.signals import person_merged, person_unmerged
 
 if TYPE_CHECKING:
     from lantern.accounts.models import Agency, User
@@ -215,6 +216,7 @@ def _merge(
         Allocation.objects.filter(pk__in=allocations).update(person=kept)
         absorbed.status = PersonStatus.MERGED
         absorbed.save(update_fields=["status"])
+        person_merged.send(sender=Person, kept=kept, absorbed=absorbed, merge=merge)
         if reindex:
             index_people([kept.pk, absorbed.pk])
         if review is not None:
@@ -260,6 +262,7 @@ def person_unmerge(*, actor: User, merge: Merge, reason: str) -> Person:
         index_people([kept.pk, absorbed.pk])
         merge.undone_by, merge.undone_at, merge.undo_reason = actor, timezone.now(), reason
         merge.save(update_fields=["undone_by", "undone_at", "undo_reason"])
+        person_unmerged.send(sender=Person, kept=kept, absorbed=absorbed, merge=merge)
         if merge.review is not None:
             review = merge.review
             review.status, review.reason = ReviewStatus.REJECTED, reason

@@ -302,6 +302,9 @@ class Merge(models.Model):
     absorbed_snapshot = models.JSONField(help_text="the absorbed person's fields, as they were")
     kept_snapshot = models.JSONField(help_text="the kept person's fields, as they were")
     moved_record_ids = models.JSONField()
+    dependents = models.JSONField(
+        default=dict, blank=True, help_text="rows other apps moved with the merge, by app, for unmerge to move back"
+    )
     review = models.ForeignKey(LinkReview, on_delete=models.SET_NULL, null=True, blank=True, related_name="merges")
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
