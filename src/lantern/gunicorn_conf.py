@@ -1,6 +1,7 @@
 """gunicorn hooks for `lantern serve`: once the server is ready, start one background task worker
 (`lantern db_worker`) beside it and stop it when the server stops, so a linkage run queued from a page
-makes progress without a second service to install. Production may run workers as their own service
+makes progress without a second service to install; and the escalation of overdue case work
+(`lantern escalate --every LANTERN_ESCALATE_MINUTES`). Production may run workers as their own service
 instead (LANTERN_TASK_WORKER=0)."""
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ import subprocess
 import sys
 from typing import Any
 
+from django.conf import settings
+
 _workers: list[subprocess.Popen[bytes]] = []
 
 
@@ -16,6 +19,11 @@ def when_ready(server: Any) -> None:
     command = [sys.executable, "-m", "lantern.cli", "db_worker", "--interval", "1"]
     _workers.append(subprocess.Popen(command))  # noqa: S603 - fixed argv
     server.log.info("Background task worker started (pid %s)", _workers[-1].pid)
+    minutes = settings.LANTERN_ESCALATE_MINUTES
+    if minutes > 0:
+        command = [sys.executable, "-m", "lantern.cli", "escalate", "--every", str(minutes)]
+        _workers.append(subprocess.Popen(command))  # noqa: S603 - fixed argv
+        server.log.info("Overdue work escalated every %s minutes (pid %s)", minutes, _workers[-1].pid)
 
 
 def on_exit(_server: Any) -> None:

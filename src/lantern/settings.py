@@ -236,6 +236,9 @@ LOGGING = {
 # starts one beside the web server unless LANTERN_TASK_WORKER=0 (when workers run as their own service).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 TASK_WORKER_IN_SERVE = _env_bool("LANTERN_TASK_WORKER", default=True)
+# Overdue case work goes to managers this often while `lantern serve` runs its worker (0: run `lantern escalate`
+# from cron or a scheduler instead).
+LANTERN_ESCALATE_MINUTES = _env_int("LANTERN_ESCALATE_MINUTES", 60)
 
 # Intelligence (issue 5). The agency that receives and triages anonymous public reports; who is told at once
 # when a child is at immediate risk; the public form's rate limit (per sender, per window, stored only as a
