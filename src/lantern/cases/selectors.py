@@ -128,10 +128,35 @@ def _item(case: Case, key: str, label: str, rule: str, start: dt.date | dt.datet
     return DueItem(case=case, key=key, label=label, rule=rule, due_at=deadline.due_at(), basis=deadline.basis.value)
 
 
+# Every item below reads the case's rows through `.all()` and filters in Python, so a list of cases fetched
+# with `with_deadline_rows` answers from a dozen queries however many cases it holds.
+DEADLINE_ROWS = (
+    "referrals",
+    "strategy_discussions",
+    "enquiries",
+    "conferences",
+    "assessments__referral",
+    "plans__reviews",
+    "plans__core_groups",
+    "visits",
+    "missing_episodes",
+    "reassurances",
+    "oversight",
+)
+
+
+def with_deadline_rows(cases: QuerySet[Case]) -> QuerySet[Case]:
+    return cases.prefetch_related(*DEADLINE_ROWS)
+
+
 def _referral_items(case: Case) -> Iterator[DueItem]:
-    for referral in case.referrals.filter(decision=""):
-        yield _item(case, f"referral:{referral.pk}", "Decide on the referral", "WT-REF-DECIDE-1", referral.received_at)
-    for discussion in case.strategy_discussions.filter(held_at__isnull=True):
+    for referral in case.referrals.all():
+        if not referral.decision:
+            yield _item(case, f"referral:{referral.pk}", "Decide on the referral", "WT-REF-DECIDE-1",
+                        referral.received_at)  # fmt: skip
+    for discussion in case.strategy_discussions.all():
+        if discussion.held_at is not None:
+            continue
         item = _item(case, f"strategy:{discussion.pk}", "Hold the strategy discussion", "LOCAL-STRAT-3",
                      discussion.concerns_identified_at)  # fmt: skip
         if discussion.immediate_risk:
@@ -142,7 +167,7 @@ def _referral_items(case: Case) -> Iterator[DueItem]:
 
 
 def _enquiry_items(case: Case) -> Iterator[DueItem]:
-    conferenced = set(case.conferences.filter(kind=ConferenceKind.INITIAL).values_list("enquiry_id", flat=True))
+    conferenced = {c.enquiry_id for c in case.conferences.all() if c.kind == ConferenceKind.INITIAL}
     for enquiry in case.enquiries.all():
         if not enquiry.outcome:
             yield _item(case, f"s47:{enquiry.pk}", "Record the s47 enquiry's outcome", "LOCAL-S47-15",
@@ -152,27 +177,32 @@ def _enquiry_items(case: Case) -> Iterator[DueItem]:
         if enquiry.pk not in conferenced and may_follow and case.stage in (Stage.S47, Stage.CONFERENCE):
             yield _item(case, f"icpc:{enquiry.pk}", "Hold the initial child protection conference", "WT-ICPC-15",
                         enquiry.started_at)  # fmt: skip
-    for assessment in case.assessments.exclude(status=AssessmentStatus.AUTHORISED).select_related("referral"):
+    for assessment in case.assessments.all():
+        if assessment.status == AssessmentStatus.AUTHORISED:
+            continue
         completed = assessment.status == AssessmentStatus.COMPLETED
         label = "Authorise the assessment" if completed else "Complete the child and family assessment"
         yield _item(case, f"assessment:{assessment.pk}", label, "WT-ASSESS-45", assessment.referral.received_at)
 
 
 def _child_items(case: Case) -> Iterator[DueItem]:
-    for plan in case.plans.filter(ended_on__isnull=True):
-        yield from _plan_items(case, plan)
-    waiting = case.missing_episodes.filter(returned_at__isnull=False, rhi_held_at__isnull=True, rhi_declined_reason="")
-    for episode in waiting:
-        assert episode.returned_at is not None  # noqa: S101 - filtered above
-        yield _item(case, f"rhi:{episode.pk}", "Hold the return home interview", "MISS-RHI-72H", episode.returned_at)
-    for reassurance in case.reassurances.filter(flagged=True, acknowledged_at__isnull=True):
-        yield _item(case, f"reassurance:{reassurance.pk}", "Review a family reassurance given after earlier ones broke",
-                    "LANTERN-REASSURE", timezone.localtime(reassurance.recorded_at).date())  # fmt: skip
+    for plan in case.plans.all():
+        if plan.ended_on is None:
+            yield from _plan_items(case, plan)
+    for episode in case.missing_episodes.all():
+        if episode.returned_at is not None and episode.rhi_held_at is None and not episode.rhi_declined_reason:
+            yield _item(case, f"rhi:{episode.pk}", "Hold the return home interview", "MISS-RHI-72H",
+                        episode.returned_at)  # fmt: skip
+    for reassurance in case.reassurances.all():
+        if reassurance.flagged and reassurance.acknowledged_at is None:
+            yield _item(case, f"reassurance:{reassurance.pk}",
+                        "Review a family reassurance given after earlier ones broke", "LANTERN-REASSURE",
+                        timezone.localtime(reassurance.recorded_at).date())  # fmt: skip
 
 
 def _management_items(case: Case) -> Iterator[DueItem]:
     if case.stage in STATUTORY_STAGES or case.cse_concern:
-        last = case.oversight.order_by("-recorded_at").first()
+        last = max(case.oversight.all(), key=lambda o: o.recorded_at, default=None)
         yield _item(case, f"oversight:{case.pk}:{last.pk if last else 0}", "Record management oversight",
                     "LOCAL-OVERSIGHT-20", last.recorded_at if last else case.opened_at)  # fmt: skip
     yield _item(case, f"drift:{case.pk}:{case.last_activity_at:%Y%m%d}", "No recorded activity (drift)",
@@ -187,65 +217,33 @@ def deadlines_for(case: Case) -> list[DueItem]:
     return sorted((item for source in sources for item in source(case)), key=lambda i: i.due_at)
 
 
-def _plan_items(case: Case, plan: ProtectionPlan) -> list[DueItem]:
-    items = []
-    reviews = list(plan.reviews.filter(kind=ConferenceKind.REVIEW).order_by("-held_on"))
+def _plan_items(case: Case, plan: ProtectionPlan) -> Iterator[DueItem]:
+    reviews = sorted((c for c in plan.reviews.all() if c.kind == ConferenceKind.REVIEW), key=lambda c: c.held_on)
     if reviews:
-        items.append(
-            _item(
-                case,
-                f"rcpc:{plan.pk}:{len(reviews)}",
-                "Hold the next review conference",
-                "WT-RCPC-6M",
-                reviews[0].held_on,
-            )
-        )
+        yield _item(case, f"rcpc:{plan.pk}:{len(reviews)}", "Hold the next review conference", "WT-RCPC-6M",
+                    reviews[-1].held_on)  # fmt: skip
     else:
-        items.append(
-            _item(case, f"rcpc:{plan.pk}:0", "Hold the first review conference", "WT-RCPC-3M", plan.started_on)
-        )
-    last_core = plan.core_groups.order_by("-held_on").first()
+        yield _item(case, f"rcpc:{plan.pk}:0", "Hold the first review conference", "WT-RCPC-3M", plan.started_on)
+    last_core = max(plan.core_groups.all(), key=lambda m: m.held_on, default=None)
     if last_core is None:
-        items.append(
-            _item(case, f"core:{plan.pk}:0", "Hold the first core group meeting", "WT-CORE-10", plan.started_on)
-        )
+        yield _item(case, f"core:{plan.pk}:0", "Hold the first core group meeting", "WT-CORE-10", plan.started_on)
     else:
-        items.append(
-            _item(
-                case,
-                f"core:{plan.pk}:{last_core.pk}",
-                "Hold the next core group meeting",
-                "LOCAL-CORE-4W",
-                last_core.held_on,
-            )
-        )
-    seen = list(case.visits.filter(child_seen=True, visited_at__date__gte=plan.started_on).order_by("-visited_at")[:2])
+        yield _item(case, f"core:{plan.pk}:{last_core.pk}", "Hold the next core group meeting", "LOCAL-CORE-4W",
+                    last_core.held_on)  # fmt: skip
+    seen = sorted(
+        (v for v in case.visits.all() if v.child_seen and timezone.localtime(v.visited_at).date() >= plan.started_on),
+        key=lambda v: v.visited_at,
+        reverse=True,
+    )[:2]
     start = timezone.localtime(seen[0].visited_at).date() if seen else plan.started_on
     # The plan sets its own visit frequency (WT-CP-VISITS); LOCAL-CPVISIT-10 is the borough's default.
-    due_day = add_working_days(start, plan.visit_interval_working_days)
-    items.append(
-        DueItem(
-            case=case,
-            key=f"visit:{plan.pk}:{seen[0].pk if seen else 0}",
-            label="Visit and see the child",
-            rule="LOCAL-CPVISIT-10",
-            due_at=end_of_day(due_day),
-            basis="working_days",
-        )
-    )
+    due_at = end_of_day(add_working_days(start, plan.visit_interval_working_days))
+    yield DueItem(case=case, key=f"visit:{plan.pk}:{seen[0].pk if seen else 0}", label="Visit and see the child",
+                  rule="LOCAL-CPVISIT-10", due_at=due_at, basis="working_days")  # fmt: skip
     if len(seen) == 2 and not any(v.seen_alone for v in seen) and not plan.seen_alone_exception:
         # Seen alone at least every other visit unless the plan says why not: the next visit must be alone.
-        items.append(
-            DueItem(
-                case=case,
-                key=f"alone:{plan.pk}:{seen[0].pk}",
-                label="See the child alone",
-                rule="LOCAL-CPVISIT-10",
-                due_at=end_of_day(due_day),
-                basis="working_days",
-            )
-        )
-    return items
+        yield DueItem(case=case, key=f"alone:{plan.pk}:{seen[0].pk}", label="See the child alone",
+                      rule="LOCAL-CPVISIT-10", due_at=due_at, basis="working_days")  # fmt: skip
 
 
 # --- Work lists ------------------------------------------------------------------------------------------------
@@ -269,7 +267,7 @@ def case_list(
         actor=actor, action=AuditAction.SEARCH, object_type="case", purpose="list open cases",
         outcome=Outcome.SUCCESS, detail={"mine": mine, "stage": stage, "count": total},
     )  # fmt: skip
-    return total, list(found[offset : offset + limit])
+    return total, list(with_deadline_rows(found)[offset : offset + limit])
 
 
 @dataclass(frozen=True)
@@ -295,7 +293,7 @@ def _work_list(items: Iterable[DueItem]) -> WorkList:
 
 def my_work(*, actor: User) -> WorkList:
     """The practitioner's own list: work on the cases they lead."""
-    cases = open_cases(actor).filter(lead_practitioner=actor)
+    cases = with_deadline_rows(open_cases(actor).filter(lead_practitioner=actor))
     work = _work_list(item for case in cases for item in deadlines_for(case))
     audit_record(
         actor=actor,
@@ -322,7 +320,7 @@ def team_work(*, actor: User) -> tuple[WorkList, dict[str, WorkList]]:
         cases = cases.filter(team_id__in=managed)
     elif actor.agency_id is not None:
         cases = cases.filter(agency_id=actor.agency_id)
-    items = [item for case in cases for item in deadlines_for(case)]
+    items = [item for case in with_deadline_rows(cases) for item in deadlines_for(case)]
     per_worker: dict[str, list[DueItem]] = {}
     for item in items:
         lead = item.case.lead_practitioner
@@ -343,7 +341,7 @@ def team_work(*, actor: User) -> tuple[WorkList, dict[str, WorkList]]:
 def overdue_everywhere(now: dt.datetime | None = None) -> list[DueItem]:
     """Every overdue item on every open case, for the escalation job (which runs as no user)."""
     now = now or timezone.now()
-    cases = _cases().filter(closed_at__isnull=True)
+    cases = with_deadline_rows(_cases().filter(closed_at__isnull=True))
     return [item for case in cases for item in deadlines_for(case) if item.overdue(now)]
 
 
