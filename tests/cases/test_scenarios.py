@@ -165,6 +165,8 @@ def test_a_referral_taken_to_an_icpc_shows_every_deadline_with_its_rule(org: dic
     assert case.stage == "cp_plan"
     rules = {i.rule for i in selectors.deadlines_for(case)}
     assert {"WT-RCPC-3M", "WT-CORE-10", "LOCAL-CPVISIT-10"} <= rules
+    with pytest.raises(ValidationError, match="End the child protection plan"):
+        services.case_close(actor=org["tm1"], case=case, reason="Family moved away")
     moves = list(case.stage_changes.values_list("to_stage", flat=True))
     assert moves == ["strategy", "s47", "conference", "cp_plan"]
     audited = AuditEvent.objects.filter(object_type="case", object_id=str(case.pk), purpose="move case stage")

@@ -1212,8 +1212,9 @@ def case_close(*, actor: User, case: Case, reason: str) -> Case:
         errors["reason"] = "Record the decision on the referral: no further action closes the case, with reasons"
     elif case.is_open and not workflow.allowed(case.stage, Stage.CLOSED):
         errors["reason"] = f"A case at '{Stage(case.stage).label}' cannot be closed until that step is complete"
-    open_assessment = case.assessments.exclude(status=AssessmentStatus.AUTHORISED).exists()
-    if open_assessment:
+    if case.plans.filter(ended_on__isnull=True).exists():
+        errors["reason"] = "End the child protection plan at a review conference before closing the case"
+    elif case.assessments.exclude(status=AssessmentStatus.AUTHORISED).exists():
         errors["reason"] = "Complete and authorise the assessment before closing the case"
     _raise(errors)
     with transaction.atomic():
