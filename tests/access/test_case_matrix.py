@@ -141,7 +141,9 @@ def run_matrix(world: World, http: Http) -> Checker:
         if got != want or listed.json()["count"] != len(want):
             checker.failures.append(f"API list: cases {sorted(got)}, expected {sorted(want)}")
     check("API my work", lambda: http.api.get("/cases/work"), 200 if may_view else 403)
-    check("API team work", lambda: http.api.get("/cases/team-work"), 200 if may_view else 403)
+    # A team's work is a manager's list: other roles that may view cases are refused it (and the refusal audited).
+    manages = may_view and role is Role.TEAM_MANAGER
+    check("API team work", lambda: http.api.get("/cases/team-work"), 200 if manages else 403)
 
     # Create: a referral about a child of the user's own agency opens a case held by the user's agency.
     child = world.new_child
