@@ -76,7 +76,9 @@ def test_LANTERN_INTEL_24H_high_risk_is_due_24_clock_hours_after_submission() ->
 def test_LANTERN_INTEL_24H_high_risk_counts_clock_hours_across_the_clocks_going_back() -> None:
     received = at("2026-10-24 12:00")  # BST; the clocks go back at 02:00 on Sunday 25 October
     due = LANTERN_INTEL_24H.due(received_at=received, risk="high")
-    assert (due - received).total_seconds() == 24 * 3600
+    # Subtracting two London times with the same tzinfo ignores the change of offset: compare in UTC.
+    assert (due.astimezone(dt.UTC) - received.astimezone(dt.UTC)).total_seconds() == 24 * 3600
+    assert due.astimezone(LONDON).hour == 11  # 24 real hours after noon BST is 11:00 GMT
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
+from lantern.calendar.deadlines import add_hours
 from lantern.calendar.workdays import working_days_due
 from lantern.intel.enums import Assessment, Corroboration, HandlingCode, Risk, SourceEvaluation
 
@@ -87,7 +88,7 @@ class LANTERN_INTEL_24H:  # noqa: N801 - named after the rule id
     @classmethod
     def due(cls, *, received_at: dt.datetime, risk: str) -> dt.datetime:
         if risk == Risk.HIGH:
-            return received_at + dt.timedelta(hours=cls.HIGH_RISK_HOURS)
+            return add_hours(received_at, cls.HIGH_RISK_HOURS)
         return working_days_due(received_at, cls.OTHER_WORKING_DAYS)
 
 
