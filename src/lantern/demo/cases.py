@@ -243,11 +243,14 @@ class _Writer:
         return day
 
     def at(self, day: dt.date, hour: int = 10, minute: int | None = None) -> dt.datetime:
-        """A moment on `day`, always before the generation started (a later hour is a later moment)."""
+        """A moment on `day`, always before the generation started (a later hour is a later moment). Today's
+        moments are spread over the part of today already gone, in order, so they stay today even when the
+        demo runs just after midnight (something due "today" must not become yesterday's and late)."""
         minute = self.rng.randrange(0, 50) if minute is None else minute
-        moment = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=LONDON)
-        latest = self.started - dt.timedelta(minutes=(24 - hour) * 10 + (50 - minute) // 10)
-        return min(moment, latest)
+        if day < self.today:
+            return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=LONDON)
+        midnight = dt.datetime.combine(day, dt.time(0), tzinfo=LONDON)
+        return midnight + (self.started - midnight) * ((hour * 60 + minute) / (24 * 60))
 
     def settle(self, case_id: int, moment: dt.datetime, *stamps: Stamp) -> None:
         """Move the wall-clock stamps the last step wrote back to the moment it happened (see the module)."""
