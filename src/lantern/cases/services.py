@@ -165,6 +165,14 @@ def _touch(case: Case) -> None:
     case.save(update_fields=["last_activity_at"])
 
 
+def _recorded(
+    actor: User, case: Case, action: AuditAction, target: Any, purpose: str, *, detail: dict[str, Any] | None = None
+) -> None:
+    """A step written on the case: it counts as activity on the case, and the audit log has it."""
+    _touch(case)
+    _audit(actor, action, target, purpose, detail)
+
+
 def _check_indicators(errors: Errors, indicators: Iterable[str]) -> list[str]:
     chosen = sorted(set(indicators))
     unknown = [i for i in chosen if i not in CseIndicator.values]
@@ -304,8 +312,7 @@ def referral_record(
         if referral.is_cse_or_exploitation and not case.cse_concern:
             case.cse_concern = True
             case.save(update_fields=["cse_concern"])
-        _touch(case)
-        _audit(actor, AuditAction.CREATE, referral, "record a referral", {"case": case.pk})
+        _recorded(actor, case, AuditAction.CREATE, referral, "record a referral", detail={"case": case.pk})
     return referral
 
 
@@ -343,8 +350,7 @@ def contact_record(
         if indicators and not case.cse_concern:
             case.cse_concern = True
             case.save(update_fields=["cse_concern"])
-        _touch(case)
-        _audit(actor, AuditAction.CREATE, contact, "record a contact", {"case": case.pk})
+        _recorded(actor, case, AuditAction.CREATE, contact, "record a contact", detail={"case": case.pk})
     return contact
 
 
@@ -439,13 +445,13 @@ def referral_decide(
                 cse_risk=referral.is_cse_or_exploitation,
                 recorded_by=actor,
             )
-        _touch(case)
-        _audit(
+        _recorded(
             actor,
+            case,
             AuditAction.UPDATE,
             referral,
             "decide a referral",
-            {"decision": decision, "manager": bool(manager_reason), "cse": referral.is_cse_or_exploitation},
+            detail={"decision": decision, "manager": bool(manager_reason), "cse": referral.is_cse_or_exploitation},
         )
     return referral
 
@@ -542,8 +548,9 @@ def strategy_request(
             cse_risk=cse_risk or case.cse_concern,
             recorded_by=actor,
         )
-        _touch(case)
-        _audit(actor, AuditAction.CREATE, discussion, "request a strategy discussion", {"case": case.pk})
+        _recorded(
+            actor, case, AuditAction.CREATE, discussion, "request a strategy discussion", detail={"case": case.pk}
+        )
     return discussion
 
 
@@ -643,8 +650,9 @@ def strategy_record(
         else:
             move(case, Stage.ASSESSMENT, actor=actor, reason=reasons)
         _ensure_assessment(case, discussion.referral or _latest_referral(case), actor=actor)
-        _touch(case)
-        _audit(actor, AuditAction.UPDATE, discussion, "record a strategy discussion", {"outcome": outcome})
+        _recorded(
+            actor, case, AuditAction.UPDATE, discussion, "record a strategy discussion", detail={"outcome": outcome}
+        )
     return discussion
 
 
@@ -685,8 +693,7 @@ def s47_complete(
         )
         enquiry.save(update_fields=["outcome", "outcome_reasons", "outcome_at", "outcome_by"])
         move(case, Stage.CONFERENCE if outcome == S47Outcome.ICPC else Stage.ASSESSMENT, actor=actor, reason=reasons)
-        _touch(case)
-        _audit(actor, AuditAction.UPDATE, enquiry, "record a s47 outcome", {"outcome": outcome})
+        _recorded(actor, case, AuditAction.UPDATE, enquiry, "record a s47 outcome", detail={"outcome": outcome})
     return enquiry
 
 
@@ -704,8 +711,14 @@ def assessment_contribute(*, actor: User, assessment: Assessment, text: str) -> 
     _raise(errors)
     with transaction.atomic():
         contribution = Contribution.objects.create(assessment=assessment, text=text, recorded_by=actor)
-        _touch(assessment.case)
-        _audit(actor, AuditAction.CREATE, contribution, "contribute to an assessment", {"case": assessment.case_id})
+        _recorded(
+            actor,
+            assessment.case,
+            AuditAction.CREATE,
+            contribution,
+            "contribute to an assessment",
+            detail={"case": assessment.case_id},
+        )
     return contribution
 
 
@@ -756,8 +769,9 @@ def assessment_complete(
             actor,
         )
         assessment.save()
-        _touch(case)
-        _audit(actor, AuditAction.UPDATE, assessment, "complete an assessment", {"late": bool(overdue_reason)})
+        _recorded(
+            actor, case, AuditAction.UPDATE, assessment, "complete an assessment", detail={"late": bool(overdue_reason)}
+        )
     return assessment
 
 
@@ -786,8 +800,7 @@ def assessment_authorise(*, actor: User, assessment: Assessment) -> Assessment:
         )
         assessment.authoriser_registration = actor.swe_registration
         assessment.save(update_fields=["status", "authorised_at", "authorised_by", "authoriser_registration"])
-        _touch(case)
-        _audit(actor, AuditAction.UPDATE, assessment, "authorise an assessment")
+        _recorded(actor, case, AuditAction.UPDATE, assessment, "authorise an assessment")
     return assessment
 
 
@@ -908,8 +921,14 @@ def conference_record(
             plan.ended_on = held_on
             plan.save(update_fields=["ended_on"])
             move(case, Stage.ASSESSMENT, actor=actor, reason=f"Plan ended: {reasons}")
-        _touch(case)
-        _audit(actor, AuditAction.CREATE, conference, "record a conference", {"kind": kind, "decision": decision})
+        _recorded(
+            actor,
+            case,
+            AuditAction.CREATE,
+            conference,
+            "record a conference",
+            detail={"kind": kind, "decision": decision},
+        )
     return conference
 
 
@@ -947,8 +966,7 @@ def core_group_record(
             notes=notes,
             recorded_by=actor,
         )
-        _touch(case)
-        _audit(actor, AuditAction.CREATE, meeting, "record a core group meeting", {"case": case.pk})
+        _recorded(actor, case, AuditAction.CREATE, meeting, "record a core group meeting", detail={"case": case.pk})
     return meeting
 
 
@@ -997,8 +1015,9 @@ def visit_record(
             notes=notes,
             recorded_by=actor,
         )
-        _touch(case)
-        _audit(actor, AuditAction.CREATE, visit, "record a visit", {"case": case.pk, "seen": child_seen})
+        _recorded(
+            actor, case, AuditAction.CREATE, visit, "record a visit", detail={"case": case.pk, "seen": child_seen}
+        )
     return visit
 
 
@@ -1034,8 +1053,7 @@ def missing_record(
             circumstances=circumstances,
             recorded_by=actor,
         )
-        _touch(case)
-        _audit(actor, AuditAction.CREATE, episode, "record a missing episode", {"case": case.pk})
+        _recorded(actor, case, AuditAction.CREATE, episode, "record a missing episode", detail={"case": case.pk})
     return episode
 
 
@@ -1057,8 +1075,7 @@ def missing_returned(*, actor: User, episode: MissingEpisode, returned_at: dt.da
     with transaction.atomic():
         episode.returned_at = returned_at
         episode.save(update_fields=["returned_at"])
-        _touch(episode.case)
-        _audit(actor, AuditAction.UPDATE, episode, "record a return from missing")
+        _recorded(actor, episode.case, AuditAction.UPDATE, episode, "record a return from missing")
     return episode
 
 
@@ -1097,8 +1114,14 @@ def rhi_record(
         episode.rhi_held_at, episode.rhi_by, episode.rhi_summary = held_at, by, summary
         episode.child_words, episode.rhi_declined_reason = words, declined
         episode.save(update_fields=["rhi_held_at", "rhi_by", "rhi_summary", "child_words", "rhi_declined_reason"])
-        _touch(episode.case)
-        _audit(actor, AuditAction.UPDATE, episode, "record a return home interview", {"declined": bool(declined)})
+        _recorded(
+            actor,
+            episode.case,
+            AuditAction.UPDATE,
+            episode,
+            "record a return home interview",
+            detail={"declined": bool(declined)},
+        )
     return episode
 
 
@@ -1129,8 +1152,14 @@ def reassurance_record(
             flagged=broken > 0,
             recorded_by=actor,
         )
-        _touch(case)
-        _audit(actor, AuditAction.CREATE, reassurance, "record a family reassurance", {"earlier_broken": broken})
+        _recorded(
+            actor,
+            case,
+            AuditAction.CREATE,
+            reassurance,
+            "record a family reassurance",
+            detail={"earlier_broken": broken},
+        )
         if broken:
             notify(
                 managers_of(case),
@@ -1158,8 +1187,14 @@ def reassurance_outcome(
     with transaction.atomic():
         reassurance.status, reassurance.outcome_on, reassurance.outcome_note = status, outcome_on, note
         reassurance.save(update_fields=["status", "outcome_on", "outcome_note"])
-        _touch(reassurance.case)
-        _audit(actor, AuditAction.UPDATE, reassurance, "record whether a reassurance held", {"status": status})
+        _recorded(
+            actor,
+            reassurance.case,
+            AuditAction.UPDATE,
+            reassurance,
+            "record whether a reassurance held",
+            detail={"status": status},
+        )
     return reassurance
 
 
@@ -1195,8 +1230,7 @@ def oversight_record(*, actor: User, case: Case, note: str) -> OversightEntry:
     _raise(errors)
     with transaction.atomic():
         entry = OversightEntry.objects.create(case=case, note=note, recorded_by=actor)
-        _touch(case)
-        _audit(actor, AuditAction.CREATE, entry, "record management oversight", {"case": case.pk})
+        _recorded(actor, case, AuditAction.CREATE, entry, "record management oversight", detail={"case": case.pk})
     return entry
 
 
