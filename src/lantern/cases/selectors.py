@@ -34,6 +34,7 @@ from lantern.cases.models import (
     Case,
     CoreGroupMeeting,
     MissingEpisode,
+    Notification,
     ProtectionPlan,
     Reassurance,
     Referral,
@@ -343,6 +344,16 @@ def overdue_everywhere(now: dt.datetime | None = None) -> list[DueItem]:
     now = now or timezone.now()
     cases = with_deadline_rows(_cases().filter(closed_at__isnull=True))
     return [item for case in cases for item in deadlines_for(case) if item.overdue(now)]
+
+
+NOTIFICATIONS_SHOWN = 20
+
+
+def unread_notifications(user: User) -> list[Notification]:
+    """The user's own unread messages, newest first (their own inbox: no other access decision)."""
+    return list(
+        Notification.objects.filter(user=user, read_at__isnull=True).order_by("-created_at")[:NOTIFICATIONS_SHOWN]
+    )
 
 
 # --- The child's story ---------------------------------------------------------------------------------------

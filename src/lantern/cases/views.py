@@ -54,7 +54,6 @@ from lantern.cases.models import (
     Assessment,
     Case,
     MissingEpisode,
-    Notification,
     Reassurance,
     Referral,
     Section47Enquiry,
@@ -65,18 +64,6 @@ from lantern.people.enums import PersonKind
 from lantern.people.selectors import person_for_change
 from lantern.web.actor import signed_in_user
 from lantern.web.forms import apply_errors
-
-NOTIFICATIONS_SHOWN = 20
-
-
-# --- Reads the pages need beyond the selectors -------------------------------------------------------------------
-
-
-def unread_notifications(user: User) -> list[Notification]:
-    """The signed-in user's own unread messages, newest first (a user's own inbox: no other access decision)."""
-    return list(
-        Notification.objects.filter(user=user, read_at__isnull=True).order_by("-created_at")[:NOTIFICATIONS_SHOWN]
-    )
 
 
 def _is_manager(actor: User) -> bool:
@@ -102,7 +89,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/my_work.html",
-        {"work": selectors.my_work(actor=actor), "notifications": unread_notifications(actor),
+        {"work": selectors.my_work(actor=actor), "notifications": selectors.unread_notifications(actor),
          "is_manager": _is_manager(actor), "soon_days": selectors.DUE_SOON_WORKING_DAYS},
     )  # fmt: skip
 
