@@ -25,7 +25,7 @@ from lantern.intel.enums import URGENCY_RISK, EntityKind, Outcome, Status, Urgen
 from lantern.intel.models import AccessRequest, CorroborationNote, IntelEntity, IntelReport, SanitisedReport
 from lantern.intel.rules import LANTERN_INTEL_24H
 from lantern.intel.services import normalise_reference, source_clues
-from lantern.locality.models import Ward
+from lantern.locality.models import Area
 from lantern.people.enums import PlaceKind
 from lantern.people.models import Address, Alias, Person, Phone, Place, SourceRecord, Vehicle
 from lantern.people.normalise import (
@@ -117,7 +117,7 @@ def test_agencies_records_overlap_like_real_ones(borough: Borough) -> None:
 
 
 def test_counts_are_returned_and_audited(borough: Borough) -> None:
-    assert borough.counts["wards"] == Ward.objects.count() == 12
+    assert borough.counts["wards"] == Area.objects.wards().count() == 12
     assert borough.counts["places"] == Place.objects.count() >= 40
     event = AuditEvent.objects.filter(object_type="demo").latest("seq")
     detail = json.loads(event.detail)
@@ -127,10 +127,10 @@ def test_counts_are_returned_and_audited(borough: Borough) -> None:
 
 
 def test_twelve_wards_share_every_sector_once(borough: Borough) -> None:
-    sectors = [s for ward in Ward.objects.all() for s in ward.postcode_sectors]
+    sectors = [s for ward in Area.objects.wards() for s in ward.postcode_sectors]
     expected = [f"KM{outward} {digit}" for outward in range(1, 10) for digit in range(10)]
     assert sorted(sectors) == sorted(expected)  # all 90, none twice
-    for ward in Ward.objects.all():
+    for ward in Area.objects.wards():
         assert 54.0 <= (ward.latitude or 0) <= 54.12  # open North Sea
         assert 1.0 <= (ward.longitude or 0) <= 1.25
 

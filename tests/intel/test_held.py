@@ -148,11 +148,11 @@ def test_the_submitter_is_told_the_outcome_category_and_who_has_looked(
 
 
 def test_counts_by_ward_and_place_count_reports_made_at_or_naming_a_place(users: dict[str, User]) -> None:
-    from lantern.locality.models import Ward
+    from lantern.locality.models import Area
     from lantern.people.enums import PlaceKind
     from lantern.people.models import Place
 
-    ward = Ward.objects.create(code="count-ward", name="Count Heath", postcode_sectors=["KM5 1"])
+    ward = Area.objects.create(code="count-ward", name="Count Heath", postcode_sectors=["KM5 1"])
     park = Place.objects.create(name="Count Park", kind=PlaceKind.PARK, ward=ward)
     shop = Place.objects.create(name="Count Chip Shop", kind=PlaceKind.TAKEAWAY, ward=ward)
     for place in (park, park, shop):

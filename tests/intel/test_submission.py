@@ -22,7 +22,7 @@ from lantern.demo.generator import ensure_organisation
 from lantern.intel import services
 from lantern.intel.enums import EntityOrigin, Source
 from lantern.intel.models import IntelEntity, IntelReport, PublicAddition, RateCount, RateWindow
-from lantern.locality.models import Ward
+from lantern.locality.models import Area
 from lantern.people.enums import PlaceKind
 from lantern.people.models import Place
 
@@ -84,7 +84,7 @@ def test_bad_input_is_refused_field_by_field_and_nothing_is_saved(
 
 
 def test_a_place_places_the_report_in_its_ward_and_a_postcode_does_too(org: dict[str, User]) -> None:
-    ward = Ward.objects.create(code="test-ward", name="Test Heath", postcode_sectors=["KM3 4"])
+    ward = Area.objects.create(code="test-ward", name="Test Heath", postcode_sectors=["KM3 4"])
     place = Place.objects.create(name="Test Chicken Shop", kind=PlaceKind.TAKEAWAY, ward=ward)
     assert submit(org["youth1"], place_id=place.pk, location_text="").ward == ward
     assert submit(org["youth1"], location_text="Alley behind KM3 4AB").ward == ward

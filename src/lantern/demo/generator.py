@@ -48,7 +48,7 @@ from lantern.intel.enums import Outcome as IntelOutcome
 from lantern.intel.models import AccessRequest, CorroborationNote, IntelEntity, IntelReport, SanitisedReport
 from lantern.intel.rules import LANTERN_INTEL_24H
 from lantern.intel.services import REFERENCE_ALPHABET, suggested_sanitised_text
-from lantern.locality.models import Ward
+from lantern.locality.models import Area
 from lantern.people import normalise
 from lantern.people.enums import AliasKind, PersonKind, PlaceKind, RecordCategory
 from lantern.people.linkage.clean import SEX_VALUES
@@ -432,11 +432,11 @@ PLACES: tuple[tuple[str, PlaceKind, str], ...] = (
 )
 
 
-def ensure_wards() -> list[Ward]:
+def ensure_wards() -> list[Area]:
     """The twelve wards; safe to run again (each is updated in place by its code)."""
     wards = []
     for spec in WARDS:
-        ward, _ = Ward.objects.update_or_create(
+        ward, _ = Area.objects.update_or_create(
             code=spec.code,
             defaults={
                 "name": spec.name,
@@ -449,7 +449,7 @@ def ensure_wards() -> list[Ward]:
     return wards
 
 
-def ensure_places(wards: list[Ward]) -> list[Place]:
+def ensure_places(wards: list[Area]) -> list[Place]:
     """The places intelligence names. The map is the same for every seed (each place's spot and postcode come
     from its name), so running again updates the places in place rather than adding more."""
     ward_of = {ward.name: ward for ward in wards}
@@ -749,10 +749,10 @@ class _IntelWriter:
         made: _Fragments,
         agencies: dict[str, Agency],
         places: list[Place],
-        wards: list[Ward],
+        wards: list[Area],
     ) -> None:
         self.rng, self.scale, self.agencies, self.wards = rng, scale, agencies, wards
-        self.ward_by_id: dict[int | None, Ward] = {ward.pk: ward for ward in wards}
+        self.ward_by_id: dict[int | None, Area] = {ward.pk: ward for ward in wards}
         self.end = timezone.make_aware(dt.datetime.combine(ANCHOR_DATE, dt.time(23, 59)))
         usernames = {*itertools.chain(*INTEL_SUBMITTERS.values()), ANALYST, *CORROBORATORS.values(), *REQUESTERS}
         self.users = {u.username: u for u in User.objects.filter(username__in=usernames).select_related("agency")}
@@ -935,7 +935,7 @@ class _IntelWriter:
             report.contact = spare if rng.random() < 0.6 else f"neighbour{rng.randrange(100, 1000)}@example.com"
         return [extract.Mention(EntityKind.PERSON, n, n) for n in extract.listed(report.people_text)]
 
-    def _spot(self, public: bool) -> tuple[Place | None, Ward, str, str]:
+    def _spot(self, public: bool) -> tuple[Place | None, Area, str, str]:
         """Where it happened: a known place (most reports) or somewhere only described. Answers the place, its
         ward, the words the text uses and the location line (which names the ward or a postcode in it, so the
         service's `ward_in_text` would find the same ward)."""

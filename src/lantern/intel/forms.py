@@ -20,7 +20,7 @@ from lantern.intel.enums import (
     SourceEvaluation,
     Urgency,
 )
-from lantern.locality.models import Ward
+from lantern.locality.models import Area
 from lantern.people.models import Place
 from lantern.web.forms import GovukForm
 
@@ -56,7 +56,7 @@ class PartnerReportForm(GovukForm):
         help_text="A street, a building, a postcode or a landmark. Leave empty if you chose a place above.",
     )  # fmt: skip
     ward = forms.ModelChoiceField(
-        label="Ward (if you know it)", queryset=Ward.objects.all(), required=False, empty_label="Not sure",
+        label="Area (if you know it)", queryset=Area.objects.wards(), required=False, empty_label="Not sure",
         error_messages={"invalid_choice": "Choose a ward from the list"},
     )  # fmt: skip
     people = forms.CharField(

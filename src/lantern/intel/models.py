@@ -44,7 +44,14 @@ class IntelReport(models.Model):
     occurred_time = models.TimeField(null=True, blank=True)
     location_text = models.CharField(max_length=300, blank=True)
     place = models.ForeignKey("people.Place", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    ward = models.ForeignKey("locality.Ward", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    ward = models.ForeignKey(
+        "locality.Area",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        limit_choices_to={"kind": "ward"},
+        related_name="+",
+    )
     people_text = models.CharField(max_length=300, blank=True)
     vehicles_text = models.CharField(max_length=300, blank=True)
     phones_text = models.CharField(max_length=300, blank=True)

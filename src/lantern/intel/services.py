@@ -52,7 +52,7 @@ from lantern.intel.models import (
     SanitisedReport,
 )
 from lantern.intel.rules import INT_3X5X2, LANTERN_INTEL_24H
-from lantern.locality.models import Ward
+from lantern.locality.models import Area
 from lantern.locality.selectors import ward_in_text
 from lantern.people import normalise
 from lantern.people.models import Person, Place
@@ -245,12 +245,12 @@ def _resolve_place(errors: dict[str, str], place_id: object) -> Place | None:
         return None
 
 
-def _resolve_ward(errors: dict[str, str], ward_id: object) -> Ward | None:
+def _resolve_ward(errors: dict[str, str], ward_id: object) -> Area | None:
     if ward_id in (None, ""):
         return None
     try:
-        return Ward.objects.get(pk=int(str(ward_id)))
-    except (Ward.DoesNotExist, ValueError):
+        return Area.objects.wards().get(pk=int(str(ward_id)))
+    except (Area.DoesNotExist, ValueError):
         errors["ward"] = "Choose a ward from the list"
         return None
 

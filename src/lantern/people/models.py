@@ -209,7 +209,14 @@ class Place(models.Model):
     kind = models.CharField(max_length=20, choices=PlaceKind.choices)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
-    ward = models.ForeignKey("locality.Ward", on_delete=models.PROTECT, null=True, blank=True, related_name="places")
+    ward = models.ForeignKey(
+        "locality.Area",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        limit_choices_to={"kind": "ward"},
+        related_name="places",
+    )
     postcode = models.CharField(max_length=8, blank=True)
 
     class Meta:
