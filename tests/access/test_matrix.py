@@ -78,6 +78,17 @@ EXERCISED: frozenset[tuple[Category, Action]] = frozenset(
         (Category.CASE, Action.VIEW),
         (Category.CASE, Action.CREATE),
         (Category.CASE, Action.UPDATE),
+        # CSE screening: exercised by test_screening_matrix (view and decide a screening, raise an indicator).
+        (Category.SCREENING, Action.VIEW),
+        (Category.SCREENING, Action.CREATE),
+        (Category.SCREENING, Action.UPDATE),
+        # Small numbers in locality profiles: exercised by test_locality_matrix (suppressed or not, per role).
+        (Category.SMALL_NUMBERS, Action.VIEW),
+        # The language guide: exercised by test_language_matrix (read it; the board adds, edits and removes).
+        (Category.LANGUAGE_GUIDE, Action.VIEW),
+        (Category.LANGUAGE_GUIDE, Action.CREATE),
+        (Category.LANGUAGE_GUIDE, Action.UPDATE),
+        (Category.LANGUAGE_GUIDE, Action.DELETE),
     }
 )
 

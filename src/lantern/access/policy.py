@@ -46,6 +46,9 @@ class Category(StrEnum):
     INTELLIGENCE_SANITISED = "intelligence_sanitised"
     INTELLIGENCE_EXISTENCE = "intelligence_existence"
     CASE = "case"
+    SCREENING = "screening"
+    SMALL_NUMBERS = "small_numbers"
+    LANGUAGE_GUIDE = "language_guide"
 
     @property
     def label(self) -> str:
@@ -64,6 +67,9 @@ CATEGORY_LABELS: Mapping[Category, str] = {
     Category.INTELLIGENCE_SANITISED: "the sanitised version of an intelligence report (source removed)",
     Category.INTELLIGENCE_EXISTENCE: "the fact that an agency holds graded intelligence, without its content",
     Category.CASE: "a child's statutory case (referrals, meetings, enquiries, assessments, plans, visits)",
+    Category.SCREENING: "a child's CSE risk screening (the indicators agencies raised, the level and its reasons)",
+    Category.SMALL_NUMBERS: "counts of 1 to 5 in aggregate figures (shown to others as suppressed)",
+    Category.LANGUAGE_GUIDE: "the partnership's guide to language that blames children, with better phrases",
 }
 
 
@@ -120,6 +126,8 @@ _R = Role
 _A = Action
 _C = Condition
 _HEALTH_SHARERS = {_R.SOCIAL_WORKER, _R.TEAM_MANAGER, _R.POLICE_CSE_OFFICER}
+_SMALL_NUMBER_READERS = {_R.SOCIAL_WORKER, _R.TEAM_MANAGER, _R.POLICE_CSE_OFFICER, _R.INTELLIGENCE_ANALYST}
+_SIGNED_IN = frozenset(_R)
 
 POLICY: tuple[Grant, ...] = (
     # The shared person index: people your agency holds, and people held by agencies sharing with yours.
@@ -141,8 +149,10 @@ POLICY: tuple[Grant, ...] = (
     # The audit log: information governance searches it; everyone sees who looked at what they own.
     _grant({_R.INFORMATION_GOVERNANCE}, Category.AUDIT_LOG, {_A.VIEW, _A.SEARCH}),
     _grant(PRACTITIONERS, Category.AUDIT_LOG, {_A.VIEW}, _C.RECORD_OWNER),
-    # Aggregates only: the partnership board, managers and analysts.
-    _grant({_R.BOARD_MEMBER, _R.TEAM_MANAGER, _R.INTELLIGENCE_ANALYST}, Category.AGGREGATE, {_A.VIEW}),
+    # Aggregates: the partnership board and every practitioner. Counts of 1 to 5 could point at a child, so only
+    # those whose work already names children (social care, police CSE officers and analysts) see them unsuppressed.
+    _grant(PRACTITIONERS | {_R.BOARD_MEMBER}, Category.AGGREGATE, {_A.VIEW}),
+    _grant(_SMALL_NUMBER_READERS, Category.SMALL_NUMBERS, {_A.VIEW}),
     # Linkage runs re-resolve everyone's identities, so analysts and managers start them; they show counts only.
     _grant({_R.TEAM_MANAGER, _R.INTELLIGENCE_ANALYST}, Category.LINKAGE_RUN, {_A.VIEW, _A.CREATE}),
     # Intelligence. The submitter and their agency read the report in full; analysts read in full what agencies
@@ -168,6 +178,18 @@ POLICY: tuple[Grant, ...] = (
     _grant({_R.SOCIAL_CARE_ASSISTANT}, Category.CASE, {_A.VIEW, _A.UPDATE}, _C.SAME_AGENCY, _C.ALLOCATED),
     _grant(PRACTITIONERS, Category.CASE, {_A.VIEW}, _C.ALLOCATED),
     _grant(PRACTITIONERS, Category.CASE, {_A.VIEW}, _C.SHARING_AGREEMENT, _C.STATUTORY_TRIGGER),
+    # CSE screening. Any practitioner raises an indicator for a child (their agency holds it; sexual-health
+    # indicators fall under SEXUAL_HEALTH instead). Social care leads: its registered social workers and managers
+    # decide the level. CSE officers and analysts see a screening an agreement shares; whoever raised an indicator
+    # or is allocated to the child sees the result.
+    _grant(PRACTITIONERS, Category.SCREENING, {_A.CREATE}, _C.SAME_AGENCY),
+    _grant({_R.SOCIAL_WORKER, _R.TEAM_MANAGER}, Category.SCREENING, {_A.VIEW, _A.UPDATE}, _C.SAME_AGENCY),
+    _grant(_SMALL_NUMBER_READERS, Category.SCREENING, {_A.VIEW}, _C.SHARING_AGREEMENT),
+    _grant(PRACTITIONERS, Category.SCREENING, {_A.VIEW}, _C.ALLOCATED),
+    _grant(PRACTITIONERS, Category.SCREENING, {_A.VIEW}, _C.RECORD_OWNER),
+    # The language guide holds no personal data: everyone reads it, the partnership board keeps it.
+    _grant(_SIGNED_IN, Category.LANGUAGE_GUIDE, {_A.VIEW}),
+    _grant({_R.BOARD_MEMBER}, Category.LANGUAGE_GUIDE, {_A.CREATE, _A.UPDATE, _A.DELETE}),
     # System administrators manage accounts and see no personal data.
     _grant({_R.SYSTEM_ADMIN}, Category.USER_ACCOUNT, {_A.VIEW, _A.CREATE, _A.UPDATE}),
 )
