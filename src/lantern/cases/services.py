@@ -69,6 +69,7 @@ from lantern.cases.models import (
     StrategyDiscussion,
     Visit,
 )
+from lantern.cases.signals import missing_recorded
 from lantern.people.enums import PersonKind
 from lantern.people.models import Allocation, Person
 
@@ -1054,6 +1055,7 @@ def missing_record(
             recorded_by=actor,
         )
         _recorded(actor, case, AuditAction.CREATE, episode, "record a missing episode", detail={"case": case.pk})
+        missing_recorded.send(sender=MissingEpisode, episode=episode)
     return episode
 
 

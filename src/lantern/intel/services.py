@@ -52,6 +52,7 @@ from lantern.intel.models import (
     SanitisedReport,
 )
 from lantern.intel.rules import INT_3X5X2, LANTERN_INTEL_24H
+from lantern.intel.signals import report_links_changed
 from lantern.locality.models import Area
 from lantern.locality.selectors import ward_in_text
 from lantern.people import normalise
@@ -421,6 +422,7 @@ def report_grade(
     with transaction.atomic():
         report.save()
         _audit_change(actor, report, "grade intelligence", grade=report.grade, risk=risk, first=first)
+        report_links_changed.send(sender=IntelReport, report=report)
     return report
 
 
@@ -497,6 +499,7 @@ def entity_add(*, actor: User, report: IntelReport, kind: str, text: str) -> Int
                       "place": place},
         )  # fmt: skip
         _audit_change(actor, report, "link intelligence", added=f"{kind}:{value}")
+        report_links_changed.send(sender=IntelReport, report=report)
     return entity
 
 
@@ -519,6 +522,7 @@ def entity_link(
             actor, entity.report, "link intelligence", entity=entity.pk,
             person=str(person.pk) if person else None, place=place.pk if place else None,
         )  # fmt: skip
+        report_links_changed.send(sender=IntelReport, report=entity.report)
     return entity
 
 
