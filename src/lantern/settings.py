@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "lantern.people",
     "lantern.intel",
     "lantern.cases",
+    "lantern.language",
     "lantern.screening",
     "lantern.demo",
 ]

@@ -60,6 +60,7 @@ from lantern.cases.models import (
     StrategyDiscussion,
 )
 from lantern.intel.selectors import held_on
+from lantern.language.banner import offer_better_words
 from lantern.people.enums import PersonKind
 from lantern.people.selectors import person_for_change
 from lantern.web.actor import signed_in_user
@@ -240,6 +241,7 @@ def _step_page(
             apply_errors(form, error, renames() if renames else None)
         else:
             messages.success(request, message)
+            offer_better_words(request, form)
             return redirect("cases:case", case_id=case.pk)
     return render(
         request,
@@ -270,6 +272,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request, "Referral recorded. A decision is due within 1 working day (rule WT-REF-DECIDE-1)."
             )
+            offer_better_words(request, form)
             return redirect("cases:case", case_id=referral.case_id)
     return render(
         request,

@@ -34,6 +34,7 @@ from lantern.intel.forms import (
     SanitiseForm,
 )
 from lantern.intel.models import IntelReport
+from lantern.language.banner import offer_better_words
 from lantern.people.search import searchable
 from lantern.people.selectors import person_for_change, person_search
 from lantern.web.actor import signed_in_user
@@ -110,6 +111,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             apply_errors(form, error, PARTNER_FIELDS)
         else:
+            offer_better_words(request, form)
             if report.urgency == Urgency.IMMEDIATE:
                 return render(request, "intel/urgent.html", {"report": report})
             messages.success(request, f"Intelligence {report.reference} submitted. An analyst will triage it.")
@@ -208,6 +210,7 @@ def _triage_step(request: HttpRequest, actor: Any, report: IntelReport, step: st
     except ValidationError as error:
         apply_errors(form, error, {"reason": "outcome_reason"})
         return False
+    offer_better_words(request, form)
     return True
 
 
@@ -276,6 +279,7 @@ def corroborate(request: HttpRequest, report_id: int) -> HttpResponse:
             apply_errors(form, error)
         else:
             messages.success(request, "Thank you. The analyst will see what you know beside the report.")
+            offer_better_words(request, form)
             return redirect("intel:report", report_id=report.pk)
     return render(request, "intel/corroborate.html", {"form": form, "report": report})
 
