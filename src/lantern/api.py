@@ -26,6 +26,7 @@ from lantern.language.api import router as language_router
 from lantern.people.api import records_router
 from lantern.people.api import router as people_router
 from lantern.people.linking import LinkageBusy
+from lantern.screening.api import router as screening_router
 from lantern.web.api import router as web_router
 
 
@@ -52,6 +53,7 @@ api.add_router("/audit", audit_router)
 api.add_router("/intel", intel_router)
 api.add_router("/public", public_router)
 api.add_router("/cases", cases_router)
+api.add_router("/screening", screening_router)
 # The language check also answers the signed-in page's own script, through the session with a CSRF check.
 api.add_router("/language", language_router, auth=[BearerToken(), ScriptSession()])
 api.add_router("/", web_router)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("lantern.people.urls")),
     path("", include("lantern.intel.urls")),
     path("", include("lantern.cases.urls")),
+    path("", include("lantern.screening.urls")),
     path("", include("lantern.language.urls")),
     path("", include("lantern.audit.urls")),
     path("", include("lantern.access.urls")),

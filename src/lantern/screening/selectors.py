@@ -100,24 +100,28 @@ class Assessment:
     def disclosure(self) -> bool:
         return any(line.indicator.kind in SCR_INDICATORS.STRAIGHT_TO_STRATEGY for line in self.lines)
 
-    def reasoning(self, *, hide_sexual_health: bool = True) -> str:
+    def reasoning(self, *, show_score: bool = True) -> str:
         """How the level was reached, in plain words. Sexual-health detail is named only as information health
-        holds (its weight is in the score, never spelled out), so the sentence may be shown to every reader."""
+        holds (its weight is in the score, never spelled out), so the sentence may be shown to every reader who
+        may see the screening; `show_score=False` leaves out the total, which would give that weight away."""
         counting = [line for line in self.lines if line.counted.weight]
         parts, health = [], 0
         for line in counting:
-            if hide_sexual_health and line.indicator.category == Category.SEXUAL_HEALTH:
+            if line.indicator.category == Category.SEXUAL_HEALTH:
                 health += 1
                 continue
             parts.append(f"{IndicatorKind(line.indicator.kind).label.lower()} {line.counted.weight}")
         if health:
-            parts.append(f"information health holds ({health} item{'s' if health != 1 else ''})")
+            parts.append("information health holds (it counts; the detail stays with health)")
         dropped = len(self.lines) - len(counting)
-        said = f"Score {self.score}"
-        said += f" from {', '.join(parts)}" if parts else " (no indicator counts today)"
+        said = f"Score {self.score}" if show_score else "The indicators"
+        said += f" from {'; '.join(parts)}" if parts else " (no indicator counts today)"
         said += f". {SCR_LEVELS.range_label(self.level)} is {self.level.label.lower()} (rule SCR-LEVELS)."
+        if not show_score:
+            said = said.replace(f". {SCR_LEVELS.range_label(self.level)} is", ": the level is", 1)
         if dropped:
-            said += f" {dropped} older indicator{'s' if dropped != 1 else ''} no longer count (rule SCR-RECENCY)."
+            said += f" {dropped} older indicator{'s no longer count' if dropped != 1 else ' no longer counts'}"
+            said += " (rule SCR-RECENCY)."
         if self.needs_strategy:
             said += " Significant or serious: a strategy discussion is needed (rule LOCAL-STRAT-3)."
         return said
