@@ -111,10 +111,11 @@ def report_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             apply_errors(form, error, PARTNER_FIELDS)
         else:
-            offer_better_words(request, form)
             if report.urgency == Urgency.IMMEDIATE:
+                offer_better_words(request, form)
                 return render(request, "intel/urgent.html", {"report": report})
             messages.success(request, f"Intelligence {report.reference} submitted. An analyst will triage it.")
+            offer_better_words(request, form)
             return redirect("intel:report", report_id=report.pk)
     return render(request, "intel/report_form.html", {"form": form})
 
