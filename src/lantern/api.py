@@ -21,6 +21,7 @@ from lantern.cases.api import router as cases_router
 from lantern.intel.api import public_router
 from lantern.intel.api import router as intel_router
 from lantern.intel.selectors import ExistenceOnly
+from lantern.locality.api import router as locality_router
 from lantern.language.api import ScriptSession
 from lantern.language.api import router as language_router
 from lantern.people.api import records_router
@@ -53,6 +54,7 @@ api.add_router("/audit", audit_router)
 api.add_router("/intel", intel_router)
 api.add_router("/public", public_router)
 api.add_router("/cases", cases_router)
+api.add_router("/locality", locality_router)
 api.add_router("/screening", screening_router)
 # The language check also answers the signed-in page's own script, through the session with a CSRF check.
 api.add_router("/language", language_router, auth=[BearerToken(), ScriptSession()])

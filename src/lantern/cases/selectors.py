@@ -499,3 +499,19 @@ def overdue_by_rule(now: dt.datetime | None = None) -> dict[str, int]:
     for item in overdue_everywhere(now):
         counts[item.rule] = counts.get(item.rule, 0) + 1
     return dict(sorted(counts.items()))
+
+
+def missing_episodes_by_child_month(*, since: dt.date) -> list[tuple[Any, dt.date, int]]:
+    """(child Person id, first day of the month, episodes) for episodes that began on or after ``since``, counted
+    by the database. Aggregate input for locality profiles: no access check, so callers publish only counts."""
+    from django.db.models import Count  # noqa: PLC0415 - kept beside the one read that needs it
+    from django.db.models.functions import TruncMonth  # noqa: PLC0415
+
+    rows = (
+        MissingEpisode.objects.filter(missing_from__gte=dt.datetime.combine(since, dt.time.min, tzinfo=LONDON))
+        .annotate(month=TruncMonth("missing_from"))
+        .values_list("case__child_id", "month")
+        .annotate(episodes=Count("id"))
+        .order_by()
+    )
+    return [(child, month.date() if isinstance(month, dt.datetime) else month, n) for child, month, n in rows]

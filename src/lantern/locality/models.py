@@ -122,3 +122,55 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.area.code} {self.period}"
+
+
+class AreaFigure(models.Model):
+    """One measure's figure for one area (or the borough, ``area`` empty) and period, as profiles show it:
+    materialised by `services.profiles_recompute` from indicator values and Lantern's own records, so a page reads
+    a few thousand small rows instead of counting a million reports.
+
+    ``suppressed`` says whether viewers without small numbers see it hidden: a count of 1 to 5, or one hidden so
+    that such a count cannot be worked out from the totals shown beside it (`locality.suppression`)."""
+
+    measure = models.CharField(max_length=60, help_text="an indicator's code, or a soft measure's")
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, null=True, blank=True, related_name="figures")
+    period = models.CharField(max_length=30)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    rolling = models.BooleanField(default=False, help_text="the last twelve months together: a profile's row")
+    count = models.PositiveIntegerField(null=True, blank=True)
+    denominator = models.PositiveIntegerField(null=True, blank=True)
+    rate = models.FloatField(null=True, blank=True)
+    lower = models.FloatField(null=True, blank=True)
+    upper = models.FloatField(null=True, blank=True)
+    derived = models.BooleanField(default=False, help_text="added up from smaller areas, not published")
+    suppressed = models.BooleanField(default=False)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["measure", "area", "period_end"]
+        indexes = [
+            models.Index(fields=["measure", "period_end"]),
+            models.Index(fields=["area", "measure"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.area_id or 'borough'} {self.period}"
+
+
+class PlaceFigure(models.Model):
+    """A place's intelligence reports in the recent window (made at it or naming it), for the hotspot list."""
+
+    place = models.ForeignKey("people.Place", on_delete=models.CASCADE, related_name="+")
+    ward = models.ForeignKey(Area, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    reports = models.PositiveIntegerField()
+    latest = models.DateField(null=True, blank=True)
+    since = models.DateField()
+    suppressed = models.BooleanField(default=False)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-reports", "place"]
+
+    def __str__(self) -> str:
+        return f"{self.place_id}: {self.reports}"

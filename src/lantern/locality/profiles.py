@@ -129,6 +129,7 @@ class MapArea:
     boundary: dict[str, Any] | None
     cell: Cell
     band: int | None
+    period: str = ""  # the period of the figure that colours it
 
 
 @dataclass

@@ -14,10 +14,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from lantern.accounts.models import Agency
 from lantern.intel.imports import intel_import, read_intel
+from lantern.locality.cli import KINDS as LOCALITY_KINDS
+from lantern.locality.cli import import_locality
 from lantern.people.identity import records_import
 from lantern.people.imports import FileError, RowError, read_records
 
-KINDS = ("records", "intel")
+KINDS = ("records", "intel", *LOCALITY_KINDS)
 PROGRESS_FROM = 500  # rows; a smaller file is done before a bar would be worth drawing
 
 
@@ -44,16 +46,30 @@ class Command(BaseCommand):
         "Import an agency's file, all or nothing: every row is checked first and any error stops the import "
         "with a report naming the line and field. Importing the same file again changes nothing. "
         "KIND records: the agency's case records. KIND intel: partner intelligence, each row submitted as "
-        "the user in its submitted_by column."
+        "the user in its submitted_by column. KIND indicators (Lantern CSV), fingertips (an OHID Fingertips "
+        "export as downloaded) and boundaries (ONS GeoJSON): the partnership's locality data, no agency needed."
     )
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("kind", choices=KINDS)
         parser.add_argument("file", type=Path)
-        parser.add_argument("--agency", required=True, help="the agency code whose records these are")
+        parser.add_argument("--agency", help="the agency code whose records these are (records and intel)")
+        parser.add_argument("--replace", action="store_true", help="locality: overwrite figures held differently")
+        parser.add_argument("--user", help="locality: the username importing, for the audit log")
+        parser.add_argument("--no-recompute", action="store_true", help="locality: leave profiles to recompute later")
         parser.add_argument("--errors", type=Path, help="also write the row-level error report to this CSV")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["kind"] in LOCALITY_KINDS:
+            if not options["file"].is_file():
+                raise CommandError(f"No file at {options['file']}.")
+            import_locality(
+                kind=options["kind"], path=options["file"], options=options, progress_bar=progress_bar,
+                refuse=self.refuse, write=self.stdout.write,
+            )  # fmt: skip
+            return
+        if not options["agency"]:
+            raise CommandError(f"Give --agency CODE: the agency whose {options['kind']} these are.")
         agency = Agency.objects.filter(code=options["agency"]).first()
         if agency is None:
             known = ", ".join(Agency.objects.values_list("code", flat=True)) or "none yet"
