@@ -56,6 +56,12 @@ NAVIGATION: tuple[NavItem, ...] = (
         lambda u: can(u, Action.VIEW, Category.CASE),
     ),
     NavItem(
+        "CSE screening",
+        "screening:tasks",
+        "Screenings triggers opened and strategy discussions screenings need, with their due dates.",
+        lambda u: can(u, Action.UPDATE, Category.SCREENING),
+    ),
+    NavItem(
         "Team work",
         "cases:team_work",
         "Every open case in the teams you manage, with overdue and due-soon work per worker.",
