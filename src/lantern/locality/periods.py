@@ -61,13 +61,15 @@ def _following(start_year: int, short: int, text: str) -> int:
     return end
 
 
-def parse_period(raw: str) -> Period:
+def parse_period(raw: str) -> Period:  # noqa: PLR0911 - one return per published form, in the order above
     text = " ".join(raw.split())
     if not text:
         raise PeriodError(f"Enter the period, like {EXAMPLES}")
     if match := _MONTH.match(text):
         year, month = int(match[1]), int(match[2])
         if not 1 <= month <= 12:
+            if year < _century(year, month) <= year + 10:  # 2021-23 written without spaces: years, not a month
+                return Period(f"{year} - {match[2]}", dt.date(year, 1, 1), dt.date(_century(year, month), 12, 31))
             raise PeriodError(f"“{raw}” has no month {month}: use {EXAMPLES}")
         start = dt.date(year, month, 1)
         return Period(month_label(start), start, month_end(start))

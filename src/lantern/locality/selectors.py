@@ -391,9 +391,16 @@ def summary(profile: Profile) -> list[str]:
             else ""
         )
         sentences.append(f"The place most named in intelligence in the last 90 days is {top.place}{where}{count}.")
-    if profile.suppressed_view and any(r.area.suppressed or r.borough.suppressed for r in profile.rows):
+    if profile.suppressed_view and _any_suppressed(profile):
         sentences.append("Some counts are small enough to identify a child, so they are shown as “c”.")
     return sentences[:SUMMARY_MAX]
+
+
+def _any_suppressed(profile: Profile) -> bool:
+    cells = [cell for r in profile.rows for cell in (r.area, r.borough)]
+    cells += [p.cell for f in profile.funnels for p in f.points]
+    cells += [m.cell for m in profile.map_areas] + [h.reports for h in profile.hotspots]
+    return any(cell.suppressed for cell in cells)
 
 
 def _borough_opening(profile: Profile) -> str:
