@@ -30,6 +30,7 @@ from lantern.accounts.enums import AgencyKind
 from lantern.accounts.models import Agency, Team, User
 from lantern.audit.services import AuditAction, Outcome, audit_record
 from lantern.demo.cases import generate_cases, kept_children
+from lantern.demo.screening import generate_screenings
 from lantern.intel import extract
 from lantern.intel.enums import (
     URGENCY_RISK,
@@ -224,7 +225,7 @@ def agreement_categories(provider: str, recipient: str) -> list[str]:
     every partner may know that another holds intelligence, even where records are not exchanged."""
     categories = []
     if tuple(sorted((provider, recipient))) not in NOT_SHARED:
-        categories += ["person", "agency_record", "case"]
+        categories += ["person", "agency_record", "case", "screening"]
         if provider == "health" and recipient in HEALTH_DETAIL_RECIPIENTS:
             categories.append("sexual_health")
         categories.append("intelligence_sanitised")
@@ -1228,6 +1229,7 @@ def generate(
         tick("intelligence", len(intel.reports))
         # Cases draw on a random of their own, so the borough above is the same with or without them.
         cases = generate_cases(kept_children(people, made.truth), scale=scale, seed=seed, progress=tick)
+        generate_screenings(kept_children(people, made.truth), seed=seed, progress=tick)
         counts = {
             "people": len(people),
             "records": len(records),

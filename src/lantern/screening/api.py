@@ -165,7 +165,7 @@ def _screening_out(request: HttpRequest, screening: Screening) -> ScreeningOut:
         score=assessment.score if reading.shows_score else None,
         reasoning=assessment.reasoning(show_score=reading.shows_score),
         decided_level=Level(latest.level) if latest else None, decided_at=latest.decided_at if latest else None,
-        needs_decision=latest is None or latest.level != assessment.level,
+        needs_decision=latest is None or latest.computed_level != assessment.level,
         health_holds_information=bool(reading.withheld), strategy_due_at=strategy.due_at if strategy else None,
         indicators=[_line_out(line) for line in reading.lines],
         history=[_decision_out(d, shows_score=reading.shows_score) for d in decisions],

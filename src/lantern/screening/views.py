@@ -76,7 +76,7 @@ def detail(request: HttpRequest, screening_id: int) -> HttpResponse:
             "screening": screening, "child": screening.child, "assessment": assessment, "reading": reading,
             "reasoning": assessment.reasoning(show_score=reading.shows_score), "groups": _groups(reading.lines),
             "decisions": list(reversed(decisions)), "latest": latest, "chart": chart,
-            "needs_decision": latest is None or latest.level != assessment.level,
+            "needs_decision": latest is None or latest.computed_level != assessment.level,
             "tasks": selectors.tasks_of(screening), "strategy": selectors.open_strategy_task(screening),
             "can_decide": can(actor, Action.UPDATE, screening),
             "can_see_child": can(actor, Action.VIEW, screening.child),
