@@ -242,6 +242,9 @@ TASK_WORKER_IN_SERVE = _env_bool("LANTERN_TASK_WORKER", default=True)
 # from cron or a scheduler instead).
 LANTERN_ESCALATE_MINUTES = _env_int("LANTERN_ESCALATE_MINUTES", 60)
 
+# Localities (issue 7): the name profiles and maps give the borough as a whole.
+LANTERN_BOROUGH_NAME = os.environ.get("LANTERN_BOROUGH_NAME", "Kestrelmoor")
+
 # Intelligence (issue 5). The agency that receives and triages anonymous public reports; who is told at once
 # when a child is at immediate risk; the public form's rate limit (per sender, per window, stored only as a
 # salted hash that is deleted with its window).

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("lantern.cases.urls")),
     path("", include("lantern.screening.urls")),
     path("", include("lantern.language.urls")),
+    path("", include("lantern.locality.urls")),
     path("", include("lantern.audit.urls")),
     path("", include("lantern.access.urls")),
     path("api/v1/", api.urls),

@@ -22,7 +22,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+
 from lantern.locality.catalogue import POPULATION
+from lantern.locality.imports import ImportResult, boundaries_import, indicator_values_import
 from lantern.locality.models import Area
 
 LATTICE_JITTER = 0.2  # of half a ward's height or width: corners move this far at most
@@ -244,3 +247,26 @@ def indicators_csv(rows: Iterator[tuple[str, str, str, int, int]]) -> str:
     writer.writerow(["indicator", "area_code", "period", "numerator", "denominator"])
     writer.writerows(rows)
     return out.getvalue()
+
+
+def load_locality(wards: Sequence[Area], *, step: tuple[float, float], seed: int, today: dt.date) -> dict[str, int]:
+    """Write Kestrelmoor's boundary and indicator files under ``var/demo/`` and import them with the importers
+    an analyst uses. Safe to run again: the importers find files they already hold and add nothing."""
+    ward_file, lsoa_file = boundaries_geojson(wards, step)
+    values = indicators_csv(indicator_rows(lsoas(wards, step), seed=seed, today=today))
+    folder = settings.VAR_DIR / "demo"
+    folder.mkdir(parents=True, exist_ok=True)
+    files = (
+        ("kestrelmoor-wards.geojson", ward_file, boundaries_import),
+        ("kestrelmoor-lsoas.geojson", lsoa_file, boundaries_import),
+        ("kestrelmoor-indicators.csv", values, indicator_values_import),
+    )
+    counts = {"lsoas": 0, "indicator_values": 0}
+    for name, text, importer in files:
+        (folder / name).write_text(text, encoding="utf-8")
+        result: ImportResult = importer(actor=None, data=text.encode(), filename=name)
+        if result.errors:  # the demo's own files: a refusal is a bug in this module
+            raise ValueError(f"{name}: {result.errors[0]}")
+        counts["lsoas"] += result.areas_created if name.endswith("lsoas.geojson") else 0
+        counts["indicator_values"] += result.created
+    return counts

@@ -86,6 +86,12 @@ NAVIGATION: tuple[NavItem, ...] = (
         lambda u: can(u, Action.SHARE, Category.INTELLIGENCE),
     ),
     NavItem(
+        "Localities",
+        "locality:borough",
+        "Each ward's published figures beside Lantern's own counts: a map, trends, and which areas stand out.",
+        lambda u: can(u, Action.VIEW, Category.AGGREGATE),
+    ),
+    NavItem(
         "Overview",
         "web:overview",
         "Figures for the borough, with no person in them.",
