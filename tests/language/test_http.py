@@ -4,12 +4,15 @@ what was written."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import httpx
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 
+from lantern.accounts.middleware import LAST_SEEN
 from lantern.accounts.models import Agency, User
 from lantern.audit.models import AuditEvent
 from lantern.cases import services as case_services
@@ -71,6 +74,27 @@ def test_the_page_script_checks_with_the_session_and_its_csrf_token(http: Http) 
                             headers={"X-CSRFToken": http.ui.cookies["csrftoken"]})  # fmt: skip
     assert answered.status_code == 200
     assert [i["better"] for i in answered.json()["items"]] == ["being exposed to risk by adults"]
+
+
+def script_check(http: Http) -> httpx.Response:
+    headers = {"X-CSRFToken": http.ui.cookies["csrftoken"]}
+    return http.ui.post("/api/v1/language/check", json={"text": "streetwise"}, headers=headers)
+
+
+def test_the_page_script_is_refused_once_the_session_has_been_idle_too_long(http: Http, settings: Any) -> None:
+    assert script_check(http).status_code == 200
+    session = SessionStore(session_key=http.ui.cookies["sessionid"])
+    session[LAST_SEEN] = time.time() - settings.LANTERN_IDLE_TIMEOUT_MINUTES * 60 - 5
+    session.save()
+    assert script_check(http).status_code == 401
+
+
+def test_the_page_script_needs_a_session_verified_by_two_factor_where_that_is_required(
+    http: Http, settings: Any
+) -> None:
+    settings.LANTERN_REQUIRE_2FA = True  # sw1 signed in with a password only
+    assert script_check(http).status_code == 401
+    assert http.api.post("/language/check", json={"text": "streetwise"}).status_code == 200  # tokens are not sessions
 
 
 def test_nobody_signed_in_is_told_to_authenticate(live_server: Any, seeded: dict[str, User]) -> None:

@@ -50,8 +50,8 @@ class ScriptSession(SessionAuth):
             return None
         last_seen = request.session.get(LAST_SEEN)
         idle_limit = settings.LANTERN_IDLE_TIMEOUT_MINUTES * 60
-        if last_seen is None or time.time() - float(last_seen) > idle_limit:
-            return None
+        if last_seen is not None and time.time() - float(last_seen) > idle_limit:
+            return None  # as IdleTimeoutMiddleware decides for pages (which /api/ is exempt from)
         return user
 
 
