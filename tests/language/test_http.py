@@ -159,3 +159,17 @@ def test_a_save_with_nothing_to_offer_shows_no_language_banner(http: Http) -> No
     shown = http.ui.get(sent.headers["location"])
     assert "submitted" in shown.text
     assert "Saved exactly as you wrote it." not in shown.text
+
+
+def test_the_guide_checks_pasted_text_without_the_script(http: Http) -> None:
+    found = http.post("/language/", {"text": "Her boyfriend is 30. She is streetwise."})
+    assert found.status_code == 200
+    result = found.text[found.text.index('id="check-result"') :]
+    assert "“boyfriend”: If this is an adult who is abusing or exploiting the child, then write" in result
+    assert "“streetwise”: Write “a child with unmet needs” instead." in result
+    clean = http.post("/language/", {"text": "She walked home."})
+    assert "None of the words in the guide." in clean.text
+    empty = http.post("/language/", {"text": ""})
+    assert empty.status_code == 422
+    assert "There is a problem" in empty.text
+    assert "Enter the words to check" in empty.text
