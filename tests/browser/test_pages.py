@@ -172,7 +172,7 @@ PAGES: dict[str, PageCase] = {
     "case-allocate": PageCase("tm1", "/cases/{case}/allocate/", "Allocate the lead practitioner", cases=True),
     "case-close": PageCase("tm1", "/cases/{plan_case}/close/", "Close the case", cases=True),
     "not-found": PageCase("sw1", f"/people/{MISSING}/", "Page not found", status=404),
-    "forbidden": PageCase("youth1", "/overview/", "You cannot do this", status=403),
+    "forbidden": PageCase("youth1", "/manage/users/", "You cannot do this", status=403),
 }
 
 
