@@ -17,8 +17,10 @@ Pure Python over `statistics.NormalDist`: no numerical library is needed for the
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from statistics import NormalDist
 
 from lantern.locality.profiles import FunnelLimit, Verdict
@@ -115,29 +117,35 @@ def _lower_gamma_regularised(shape: float, x: float) -> float:
     return max(0.0, 1 - math.exp(log_front) * h)
 
 
-def _solve(f: object, target: float, low: float, high: float) -> float:
-    """Bisection for an increasing function: the x in [low, high] with f(x) = target."""
-    assert callable(f)  # noqa: S101 - internal helper
+def _solve(f: Callable[[float], float], target: float, low: float, high: float) -> float:
+    """Bisection for an increasing function: the x in [low, high] with f(x) = target, to 1 part in 10^10."""
     for _ in range(200):
         mid = (low + high) / 2
         if f(mid) < target:
             low = mid
         else:
             high = mid
-        if high - low <= 1e-12 * max(1.0, high):
+        if high - low <= 1e-10 * max(1.0, high):
             break
     return (low + high) / 2
 
 
+@lru_cache(maxsize=65_536)
 def poisson_exact(count: float, confidence: float = CONFIDENCE_95) -> tuple[float, float]:
     """The exact interval for a Poisson count (Garwood): the means under which seeing ``count`` or more (lower),
-    or ``count`` or fewer (upper), has probability (1 - confidence) / 2. Equals chi-squared quantiles / 2."""
+    or ``count`` or fewer (upper), has probability (1 - confidence) / 2. Equals chi-squared quantiles / 2.
+    Solved by bisection inside a bracket around Byar's approximation; cached, since funnels ask again and again."""
     tail = (1 - confidence) / 2
-    ceiling = count + 50 + 20 * math.sqrt(count + 1)
+    z = z_for(confidence)
+    spread = 2 * z * math.sqrt(count + 1) + 10
     # P(X >= count | mu) = P(count, mu), increasing in mu
-    lower = 0.0 if count <= 0 else _solve(lambda mu: _lower_gamma_regularised(count, mu), tail, 0.0, ceiling)
+    lower = (
+        0.0
+        if count <= 0
+        else _solve(lambda mu: _lower_gamma_regularised(count, mu), tail, max(0.0, count - spread), count)
+    )
     # P(X <= count | mu) = 1 - P(count + 1, mu), decreasing in mu: solve P(count + 1, mu) = 1 - tail
-    upper = _solve(lambda mu: _lower_gamma_regularised(count + 1, mu), 1 - tail, 0.0, ceiling)
+    upper = _solve(lambda mu: _lower_gamma_regularised(count + 1, mu), 1 - tail, count, count + 1 + spread)
     return lower, upper
 
 
