@@ -157,3 +157,28 @@ def test_recompute_replaces_everything_and_unknown_codes_are_invalid(world: Worl
         profile(actor=user("analyst1"), area_code="E05000000")
     with pytest.raises(ValidationError, match="No measure"):
         profile(actor=user("analyst1"), map_measure="nope")
+
+
+def test_screenings_count_children_at_significant_or_serious_risk_by_home_ward(world: World) -> None:
+    from lantern.screening.models import LevelDecision, Screening
+
+    sw1 = user("sw1")
+    for child, level in zip(world.children[:3], ("significant", "at_risk", "serious"), strict=True):
+        screening = Screening.objects.create(child=child, agency=sw1.agency)
+        LevelDecision.objects.create(
+            screening=screening, score=12, computed_level=level, level=level, reasoning="Synthetic.", decided_by=sw1
+        )
+    profiles_recompute()
+    view = profile(actor=user("analyst1"))
+    # Ashby Marsh's child is significant, Brindle's at risk (not counted), Crowfield's serious.
+    assert [point(view, "screenings", name).count for name in ("Ashby Marsh", "Brindle", "Crowfield")] == [1, 0, 1]
+    assert [p.area.count for p in view.trends["screenings"][-2:]] == [0, 2]
+
+
+def test_the_recompute_command(world: World, capsys) -> None:
+    from django.core.management import call_command
+
+    call_command("locality-recompute")
+    out = capsys.readouterr().out
+    assert "Recomputed 6 measures" in out
+    assert "suppressed for viewers without small numbers" in out

@@ -150,6 +150,7 @@ class ProfileOut(Schema):
     map_areas: list[MapAreaOut]
     summary: list[str]
     generated_at: dt.datetime
+    computed_at: dt.datetime | None = Field(description="when the figures were last recomputed")
 
 
 class ProfileQuery(Schema):

@@ -148,3 +148,4 @@ class Profile:
     map_areas: list[MapArea]  # the borough's wards; for a ward, its LSOAs where boundaries are held
     summary: list[str]  # short sentences in plain English
     generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    computed_at: dt.datetime | None = None  # when the figures were last recomputed (None: never)

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from lantern.access.policy import Action, Category, can, require
@@ -253,6 +253,7 @@ def profile(*, actor: User, area_code: str | None = None, map_measure: str | Non
         map_measure=chosen,
         map_areas=map_areas,
         summary=[],
+        computed_at=AreaFigure.objects.aggregate(at=Max("computed_at"))["at"],
     )
     profile.summary = summary(profile)
     return profile

@@ -437,6 +437,7 @@ def profiles_recompute(*, today: dt.date | None = None, progress: Progress = Non
                     today=today,
                 )
             )
+    tables = [table for table in tables if table.figures]
     rows: list[AreaFigure] = []
     for table in tables:
         counts_by_key: dict[Hashable, int | None] = {key: figure.count for key, figure in table.figures.items()}
