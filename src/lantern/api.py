@@ -21,9 +21,9 @@ from lantern.cases.api import router as cases_router
 from lantern.intel.api import public_router
 from lantern.intel.api import router as intel_router
 from lantern.intel.selectors import ExistenceOnly
-from lantern.locality.api import router as locality_router
 from lantern.language.api import ScriptSession
 from lantern.language.api import router as language_router
+from lantern.locality.api import router as locality_router
 from lantern.people.api import records_router
 from lantern.people.api import router as people_router
 from lantern.people.linking import LinkageBusy

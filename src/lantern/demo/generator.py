@@ -30,6 +30,7 @@ from lantern.accounts.enums import AgencyKind
 from lantern.accounts.models import Agency, Team, User
 from lantern.audit.services import AuditAction, Outcome, audit_record
 from lantern.demo.cases import generate_cases, kept_children
+from lantern.demo.locality import load_locality
 from lantern.demo.screening import generate_screenings
 from lantern.intel import extract
 from lantern.intel.enums import (
@@ -50,6 +51,7 @@ from lantern.intel.models import AccessRequest, CorroborationNote, IntelEntity, 
 from lantern.intel.rules import LANTERN_INTEL_24H
 from lantern.intel.services import REFERENCE_ALPHABET, suggested_sanitised_text
 from lantern.locality.models import Area
+from lantern.locality.services import profiles_recompute
 from lantern.people import normalise
 from lantern.people.enums import AliasKind, PersonKind, PlaceKind, RecordCategory
 from lantern.people.linkage.clean import SEX_VALUES
@@ -1230,6 +1232,11 @@ def generate(
         # Cases draw on a random of their own, so the borough above is the same with or without them.
         cases = generate_cases(kept_children(people, made.truth), scale=scale, seed=seed, progress=tick)
         generate_screenings(kept_children(people, made.truth), seed=seed, progress=tick)
+        # The map and its figures last: the profiles count the intelligence, missing episodes and screenings above.
+        locality = load_locality(wards, step=CENTROID_STEP, seed=seed, today=timezone.localdate())
+        tick("locality figures", locality["indicator_values"])
+        profiles = profiles_recompute()
+        tick("locality profiles", profiles.figures)
         counts = {
             "people": len(people),
             "records": len(records),
@@ -1238,6 +1245,8 @@ def generate(
             "places": len(places),
             "intel_reports": len(intel.reports),
             "cases": cases,
+            "lsoas": locality["lsoas"],
+            "indicator_values": locality["indicator_values"],
         }
         audit_record(
             actor=None,

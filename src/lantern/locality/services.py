@@ -169,7 +169,46 @@ def _hard_table(indicator: Indicator, geography: Geography) -> Table:
             ]
             if lsoa_parts and (ward, period) in table.figures:
                 table.lines.append(Line((ward, period), lsoa_parts))
+    _add_rolling_year(table, geography)
     return table
+
+
+def _add_rolling_year(table: Table, geography: Geography) -> None:
+    """For an indicator published monthly, each area's last twelve months together, as the profile row, map and
+    funnel plot use: one month's count in a ward is too small to tell chance from a real difference. The
+    denominator is the latest month's (the children at risk, not twelve times them). Only areas with all twelve
+    months counted get one, so the twelve-month figure is always the sum of the months shown beside it."""
+    months = sorted(
+        {(f.start, period) for (area, period), f in table.figures.items() if area is BOROUGH and _is_month(f)}
+    )
+    if len(months) < ROLLING_MONTHS:
+        return
+    recent = [period for _, period in months[-ROLLING_MONTHS:]]
+    label = f"{recent[0]} to {recent[-1]}"
+    first, last = table.figures[(BOROUGH, recent[0])], table.figures[(BOROUGH, recent[-1])]
+    areas = {area for area, _ in table.figures}
+    for area in areas:
+        parts = [(area, period) for period in recent]
+        held = [table.figures.get(part) for part in parts]
+        if any(f is None or f.count is None for f in held):
+            continue
+        total = sum(f.count or 0 for f in held if f is not None)
+        denominator = table.figures[(area, recent[-1])].denominator
+        table.figures[(area, label)] = Figure(
+            label, first.start, last.end, total, denominator, rolling=True, derived=True
+        )
+        table.lines.append(Line((area, label), parts))
+    wards = [(ward, label) for ward in geography.wards if (ward, label) in table.figures]
+    if (BOROUGH, label) in table.figures and wards:
+        table.lines.append(Line((BOROUGH, label), wards))
+    for ward in geography.wards:
+        lsoas = [(lsoa, label) for lsoa in geography.lsoas_of.get(ward, ()) if (lsoa, label) in table.figures]
+        if lsoas and (ward, label) in table.figures:
+            table.lines.append(Line((ward, label), lsoas))
+
+
+def _is_month(figure: Figure) -> bool:
+    return figure.start.day == 1 and figure.end == month_end(figure.start)
 
 
 # --- Population --------------------------------------------------------------------------------------------------
@@ -382,7 +421,10 @@ def _rows(table: Table, hidden: set[Hashable], now: dt.datetime) -> list[AreaFig
     rows = []
     for (area, _), figure in table.figures.items():
         if figure.count is not None and not (figure.derived is False and figure.value is not None):
-            computed = rate(figure.count, figure.denominator, per=table.per, method=table.method)
+            method = table.method
+            if method is Method.WILSON and figure.denominator is not None and figure.count > figure.denominator:
+                method = Method.POISSON  # twelve months of events can outnumber the children they happen to
+            computed = rate(figure.count, figure.denominator, per=table.per, method=method)
             value, lower, upper = (computed.value, computed.lower, computed.upper) if computed else (None, None, None)
         else:
             value, lower, upper = figure.value, figure.lower, figure.upper
