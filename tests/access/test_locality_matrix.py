@@ -1,5 +1,5 @@
 """The access matrix for locality profiles: every role asks for the borough's and a ward's profile, as JSON and as
-CSV, over real HTTP. What each must get is computed from the declared POLICY table by the interpreter in
+CSV from the API and as the web pages and their CSV download, over real HTTP. What each must get is computed from the declared POLICY table by the interpreter in
 test_matrix (`expected`), never by `access.can`: refused (403, one audit row) without aggregate access; suppressed
 without small numbers; in full otherwise (aggregates, holding no person, leave no audit row when allowed).
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from typing import Any
 
 import pytest
@@ -27,6 +28,7 @@ from tests.locality.world import CHILD_FAMILY_NAME, build_world
 
 BRINDLE = "E05990002"
 SMALL = range(1, 6)
+NUMERIC_CELL = re.compile(r'<td class="govuk-table__cell govuk-table__cell--numeric">([^<]*)</td>')
 
 
 def counts_in(document: Any) -> list[int]:
@@ -72,9 +74,16 @@ def test_locality_matrix(role: Role, live_server: Any, settings: Any) -> None:
             ("ward", f"/locality/areas/{BRINDLE}/profile"),
             ("borough CSV", "/locality/profile.csv"),
             ("ward CSV", f"/locality/areas/{BRINDLE}/profile.csv"),
+            ("borough page", "/localities/"),
+            ("ward page", f"/localities/{BRINDLE}/"),
+            ("page CSV", f"/localities/profile.csv?area={BRINDLE}"),
         ):
+            client = http.ui if label.endswith("page") or label == "page CSV" else http.api
             response = checker.check(
-                f"API {label}", lambda p=path: http.api.get(p), 200 if allowed else 403, 0 if allowed else 1
+                f"{'UI' if client is http.ui else 'API'} {label}",
+                lambda p=path, c=client: c.get(p),
+                200 if allowed else 403,
+                0 if allowed else 1,
             )
             if not allowed or response.status_code != 200:
                 continue
@@ -85,6 +94,10 @@ def test_locality_matrix(role: Role, live_server: Any, settings: Any) -> None:
             if label.endswith("CSV"):
                 counts = csv_counts(text)
                 suppressed = SUPPRESSED in {r["count"] for r in csv.DictReader(io.StringIO(text))}
+            elif label.endswith("page"):
+                cells = NUMERIC_CELL.findall(text)
+                counts = [int(cell.replace(",", "")) for cell in cells if cell.replace(",", "").isdigit()]
+                suppressed = SUPPRESSED in cells
             else:
                 document = json.loads(text)
                 counts = counts_in(document)
@@ -104,5 +117,5 @@ def test_locality_matrix(role: Role, live_server: Any, settings: Any) -> None:
                 checker.failures.append(f"{label}: zero counts should be shown as 0")
     finally:
         http.close()
-    assert checker.requests == 4
+    assert checker.requests == 7
     assert not checker.failures, "\n".join(checker.failures)
