@@ -1,7 +1,9 @@
 """gunicorn hooks for `lantern serve`: once the server is ready, start one background task worker
 (`lantern db_worker`) beside it and stop it when the server stops, so a linkage run queued from a page
 makes progress without a second service to install; and the escalation of overdue case work
-(`lantern escalate --every LANTERN_ESCALATE_MINUTES`). Production may run workers as their own service
+(`lantern escalate --every LANTERN_ESCALATE_MINUTES`), and the recount of locality profiles
+(`lantern locality-recompute --every LANTERN_LOCALITY_RECOMPUTE_MINUTES`), whose soft counts (intelligence,
+missing episodes, screenings) would otherwise wait for the next import. Production may run workers as their own service
 instead (LANTERN_TASK_WORKER=0)."""
 
 from __future__ import annotations
@@ -24,6 +26,11 @@ def when_ready(server: Any) -> None:
         command = [sys.executable, "-m", "lantern.cli", "escalate", "--every", str(minutes)]
         _workers.append(subprocess.Popen(command))  # noqa: S603 - fixed argv
         server.log.info("Overdue work escalated every %s minutes (pid %s)", minutes, _workers[-1].pid)
+    minutes = settings.LANTERN_LOCALITY_RECOMPUTE_MINUTES
+    if minutes > 0:
+        command = [sys.executable, "-m", "lantern.cli", "locality-recompute", "--every", str(minutes)]
+        _workers.append(subprocess.Popen(command))  # noqa: S603 - fixed argv
+        server.log.info("Locality profiles recomputed every %s minutes (pid %s)", minutes, _workers[-1].pid)
 
 
 def on_exit(_server: Any) -> None:

@@ -244,6 +244,9 @@ LANTERN_ESCALATE_MINUTES = _env_int("LANTERN_ESCALATE_MINUTES", 60)
 
 # Localities (issue 7): the name profiles and maps give the borough as a whole.
 LANTERN_BOROUGH_NAME = os.environ.get("LANTERN_BOROUGH_NAME", "Kestrelmoor")
+# Profiles read figures recomputed this often while `lantern serve` runs its worker (0: run
+# `lantern locality-recompute` from a scheduler instead); imports recompute at once.
+LANTERN_LOCALITY_RECOMPUTE_MINUTES = _env_int("LANTERN_LOCALITY_RECOMPUTE_MINUTES", 60)
 
 # Intelligence (issue 5). The agency that receives and triages anonymous public reports; who is told at once
 # when a child is at immediate risk; the public form's rate limit (per sender, per window, stored only as a
