@@ -62,8 +62,11 @@ def test_sexual_health_detail_leaves_health_only_under_a_statutory_trigger() -> 
 
 
 def test_refusals_explain_themselves_from_the_policy() -> None:
-    assert explain_refusal(Role.YOUTH_WORKER, Category.AGGREGATE, Action.VIEW) == (
-        "Your role (Youth worker) cannot view aggregate figures with no person in them."
+    assert explain_refusal(Role.YOUTH_WORKER, Category.SMALL_NUMBERS, Action.VIEW) == (
+        "Your role (Youth worker) cannot view counts of 1 to 5 in aggregate figures (shown to others as suppressed)."
+    )
+    assert explain_refusal(Role.BOARD_MEMBER, Category.AGGREGATE, Action.VIEW) == (
+        "Your role (Partnership board member) may view aggregate figures with no person in them."
     )
     reason = explain_refusal(Role.SOCIAL_WORKER, Category.AGENCY_RECORD, Action.VIEW)
     assert "your agency holds it" in reason

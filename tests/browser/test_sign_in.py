@@ -44,11 +44,11 @@ KNOWN_NAVIGATION: dict[str, tuple[set[str], set[str]]] = {
         {"Home", "Find a person", "Record a person", "Who looked at my records", "Cases"},
         {"Users", "Audit log", "Team work"},
     ),
-    "board1": ({"Overview"}, {"Find a person", "Record a person", "Users", "Cases"}),
+    "board1": ({"Overview", "Localities"}, {"Find a person", "Record a person", "Users", "Cases"}),
     "admin1": ({"Users"}, {"Find a person", "Record a person", "Cases"}),
     "ig1": ({"Audit log"}, {"Record a person"}),
     "tm1": ({"Find a person", "Overview", "Break-glass reviews", "Cases", "Team work"}, {"Users"}),
-    "youth1": ({"Find a person"}, {"Overview", "Users", "Audit log"}),
+    "youth1": ({"Find a person", "Overview", "Localities"}, {"Users", "Audit log", "Team work"}),
 }
 
 

@@ -417,7 +417,9 @@ def explain_refusal(role: Role | None, category: Category, action: Action) -> st
     grants = grants_for(role, category, action)
     if not grants:
         return f"Your role ({role.label}) cannot {action.value} {category.label}."
-    options = [" and ".join(c.label for c in g.when) for g in grants if g.when]
+    if any(not g.when for g in grants):
+        return f"Your role ({role.label}) may {action.value} {category.label}."
+    options = [" and ".join(c.label for c in g.when) for g in grants]
     return f"You may {action.value} {category.label} only when " + ", or when ".join(options) + "."
 
 
