@@ -1,12 +1,12 @@
-"""The access matrix for locality profiles: every role asks for the borough's and a ward's profile, as JSON and as
-CSV from the API and as the web pages and their CSV download, over real HTTP. What each must get is computed from the declared POLICY table by the interpreter in
-test_matrix (`expected`), never by `access.can`: refused (403, one audit row) without aggregate access; suppressed
-without small numbers; in full otherwise (aggregates, holding no person, leave no audit row when allowed).
+"""The access matrix for locality profiles: every role asks for the borough's and a ward's profile, as JSON and as CSV
+from the API and as the web pages and their CSV download, over real HTTP. What each must get is computed from the
+declared POLICY table by the interpreter in test_matrix (`expected`), never by `access.can`: refused (403, one audit
+row) without aggregate access; suppressed without small numbers; in full otherwise (aggregates, holding no person,
+leave no audit row when allowed).
 
 For every role that may not see small numbers, no count from 1 to 5 appears anywhere in the response, and for every
 role no person's name does. Zero is shown as 0, never suppressed: the DfE does not suppress zeros, since a zero
-points at no child.
-"""
+points at no child."""
 
 from __future__ import annotations
 
