@@ -149,6 +149,24 @@ def test_a_case_note_with_promiscuous_is_saved_as_written_and_the_case_offers_be
             "exploiting the child” instead.") in shown.text  # fmt: skip
 
 
+def test_a_screening_indicator_with_victim_blaming_words_is_saved_as_written_and_offers_better_words(
+    http: Http, seeded: dict[str, User]
+) -> None:
+    from lantern.screening.models import Indicator
+
+    child = PersonFactory(owning_agency=Agency.objects.get(code="csc"))
+    detail = "School says she keeps putting herself at risk with older lads in cars."
+    form = {
+        "kind": "cars", "observed_on": timezone.localdate().isoformat(), "evidence": "school_record", "detail": detail,
+    }  # fmt: skip
+    sent = http.post(f"/screening/child/{child.pk}/indicator/", form)
+    assert sent.status_code == 302, sent.text[sent.text.find("govuk-error-summary") :][:1500]
+    assert Indicator.objects.get(screening__child=child).detail == detail
+    shown = http.ui.get(sent.headers["location"])
+    assert "Indicator added to the screening." in shown.text
+    assert "being exposed to risk by adults" in shown.text
+
+
 def test_a_save_with_nothing_to_offer_shows_no_language_banner(http: Http) -> None:
     form = {
         "what": "A silver car waits outside the school at 3pm.", "occurred_on": timezone.localdate().isoformat(),

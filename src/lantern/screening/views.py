@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from lantern.access.policy import Action, Category, Draft, can, require
 from lantern.access.registry import guards
+from lantern.language.banner import offer_better_words
 from lantern.people.selectors import person_for_change
 from lantern.screening import charts, selectors, services
 from lantern.screening.enums import Level
@@ -106,6 +107,7 @@ def indicator(request: HttpRequest, person_id: str) -> HttpResponse:
             apply_errors(form, error)
         else:
             messages.success(request, "Indicator added to the screening.")
+            offer_better_words(request, form)
             if can(actor, Action.VIEW, made.screening):
                 return redirect("screening:detail", screening_id=made.screening_id)
             return redirect("people:detail", person_id=person.pk)
@@ -137,6 +139,7 @@ def decide(request: HttpRequest, screening_id: int) -> HttpResponse:
             if Level(decision.level) in SCR_LEVELS.NEEDS_STRATEGY:
                 message += " A strategy discussion is needed (rule LOCAL-STRAT-3): see the screening for its due date."
             messages.success(request, message)
+            offer_better_words(request, form)
             return redirect("screening:detail", screening_id=screening.pk)
     return _form_page(
         request, "screening/decide.html", form=form, title="Decide the level", button="Record the level",
@@ -158,6 +161,7 @@ def task_done(request: HttpRequest, task_id: int) -> HttpResponse:
             apply_errors(form, error)
         else:
             messages.success(request, "Task recorded as done.")
+            offer_better_words(request, form)
             return redirect("screening:detail", screening_id=task.screening_id)
     return _form_page(
         request, "screening/form.html", form=form, title="Record what was done", button="Record it",
