@@ -330,7 +330,7 @@ def _hotspots(area: Area | None, *, full: bool) -> list[Hotspot]:
                 kind=figure.place.get_kind_display(),
                 ward=figure.ward.name if figure.ward else "",
                 reports=cell,
-                latest=figure.latest,
+                latest=None if hidden else figure.latest,  # the day of the one report among few could point at it
             )
         )
     return found
