@@ -108,6 +108,16 @@ def _nice_step(span: float, count: int) -> float:
     return next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
 
 
+def _span_ticks(low: float, high: float, start: float, end: float, count: int = 5) -> list[Tick]:
+    """Ticks from a round number at or below `low` to one at or above `high`, placed between `start` and `end`."""
+    step = _nice_step(max(high - low, 1.0), count)
+    first, last = step * math.floor(low / step), step * math.ceil(high / step)
+    if last <= first:
+        last = first + step
+    values = [first + step * k for k in range(round((last - first) / step) + 1)]
+    return [Tick(v, f"{v:g}", start + (end - start) * (v - first) / (last - first)) for v in values]
+
+
 def _ticks(top: float, start: float, end: float, count: int = 5) -> list[Tick]:
     """Ticks from 0 to just above `top`, placed between `start` (value 0) and `end` (the last tick)."""
     step = _nice_step(top if top > 0 else 1, count)
@@ -236,11 +246,13 @@ def funnel_picture(funnel: Funnel, *, current: str | None = None) -> FunnelPictu
     within = [lim for lim in funnel.limits if lim.denominator <= max_x]
     # The limits shoot up at tiny denominators: the y axis stops a little above the highest area instead.
     top = max(rates) * 1.25
-    x_ticks, y_ticks = _ticks(max_x, MARGIN_LEFT, right), _ticks(top, bottom, MARGIN_TOP)
-    x_top, y_top = x_ticks[-1].value, y_ticks[-1].value
+    # The x axis spans the denominators drawn (areas and limits), not from zero: a borough's wards are of a size.
+    min_x = min([p.cell.denominator or 0 for p in plotted] + [lim.denominator for lim in within])
+    x_ticks, y_ticks = _span_ticks(min_x, max_x, MARGIN_LEFT, right), _ticks(top, bottom, MARGIN_TOP)
+    x_low, x_high, y_top = x_ticks[0].value, x_ticks[-1].value, y_ticks[-1].value
 
     def x_of(value: float) -> float:
-        return MARGIN_LEFT + (right - MARGIN_LEFT) * value / x_top
+        return MARGIN_LEFT + (right - MARGIN_LEFT) * (value - x_low) / (x_high - x_low)
 
     def y_of(value: float) -> float:
         return bottom - (bottom - MARGIN_TOP) * min(max(value, 0.0), y_top) / y_top
