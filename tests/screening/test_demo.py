@@ -70,3 +70,9 @@ def test_a_second_run_adds_no_screenings(borough: dict[str, int]) -> None:
     before = LevelDecision.objects.count()
     assert generate_screenings(children_in_database(), seed=5) == 0
     assert LevelDecision.objects.count() == before
+
+
+def test_no_task_is_done_before_it_was_opened(borough: dict[str, int]) -> None:
+    done = ScreeningTask.objects.filter(done_at__isnull=False)
+    assert done.exists()
+    assert not [task.pk for task in done if task.done_at < task.opened_at]

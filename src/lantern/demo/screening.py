@@ -75,8 +75,12 @@ def _settle(indicator: Indicator, at: dt.datetime) -> None:
 
 def _settle_decision(decision: LevelDecision, at: dt.datetime) -> None:
     LevelDecision.objects.filter(pk=decision.pk).update(decided_at=at)
-    ScreeningTask.objects.filter(screening=decision.screening, done_at__isnull=False, done_by=decision.decided_by,
-                                 done_at__gte=at).update(done_at=at)  # fmt: skip
+    done = ScreeningTask.objects.filter(
+        screening=decision.screening, done_at__isnull=False, done_by=decision.decided_by, done_at__gte=at
+    )
+    # A task a trigger opened after the decision's back-dated day was not done by it: it waits for the next one.
+    done.filter(opened_at__gt=at).update(done_at=None, done_by=None, done_note="")
+    done.filter(opened_at__lte=at).update(done_at=at)
     for task in ScreeningTask.objects.filter(screening=decision.screening, rule="LOCAL-STRAT-3", done_at__isnull=True):
         task.opened_at, task.due_at = at, due("LOCAL-STRAT-3", at).due_at()
         task.save(update_fields=["opened_at", "due_at"])
