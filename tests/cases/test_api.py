@@ -11,37 +11,17 @@ import httpx
 import pytest
 from django.utils import timezone
 
-from lantern.accounts.models import Agency, User
-from lantern.accounts.services import token_create
+from lantern.accounts.models import Agency
 from lantern.audit.models import AuditEvent
 from lantern.cases.models import Case, Referral, StrategyAttendee, StrategyDiscussion
 from lantern.demo.generator import ensure_organisation
 from lantern.people.models import Person
+from tests.api_clients import Api
 from tests.factories import PersonFactory
 
 
 def ago(**delta: float) -> str:
     return (timezone.now() - dt.timedelta(**delta)).isoformat()
-
-
-class Api:
-    """One bearer-token client per demo user, on the live server's /api/v1."""
-
-    def __init__(self, base_url: str) -> None:
-        self.base_url = base_url
-        self.clients: dict[str, httpx.Client] = {}
-
-    def __call__(self, username: str) -> httpx.Client:
-        if username not in self.clients:
-            key = token_create(user=User.objects.get(username=username), issued_by="test").key
-            self.clients[username] = httpx.Client(
-                base_url=self.base_url, timeout=60, headers={"Authorization": f"Bearer {key}"}
-            )
-        return self.clients[username]
-
-    def close(self) -> None:
-        for client in self.clients.values():
-            client.close()
 
 
 @pytest.fixture

@@ -6,34 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 
-from lantern.accounts.models import Agency, User
-from lantern.accounts.services import token_create
+from lantern.accounts.models import Agency
 from lantern.demo.generator import ensure_organisation
 from lantern.people.models import Person
 from lantern.screening.models import Indicator, LevelDecision, Screening
+from tests.api_clients import Api
 from tests.factories import PersonFactory
 from tests.screening.conftest import days_ago
-
-
-class Api:
-    def __init__(self, base_url: str) -> None:
-        self.base_url = base_url
-        self.clients: dict[str, httpx.Client] = {}
-
-    def __call__(self, username: str) -> httpx.Client:
-        if username not in self.clients:
-            key = token_create(user=User.objects.get(username=username), issued_by="test").key
-            self.clients[username] = httpx.Client(
-                base_url=self.base_url, timeout=60, headers={"Authorization": f"Bearer {key}"}
-            )
-        return self.clients[username]
-
-    def close(self) -> None:
-        for client in self.clients.values():
-            client.close()
 
 
 @pytest.fixture

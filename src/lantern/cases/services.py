@@ -72,25 +72,13 @@ from lantern.cases.models import (
 from lantern.cases.signals import missing_recorded
 from lantern.people.enums import PersonKind
 from lantern.people.models import Allocation, Person
-
-Errors = dict[str, str]
-
+from lantern.validation import Errors, checked_text, refuse_if_any
 
 # --- Shared checks ---------------------------------------------------------------------------------------------
 
 
-def _raise(errors: Errors) -> None:
-    if errors:
-        raise ValidationError(errors)
-
-
 def _text(errors: Errors, name: str, value: str, label: str, *, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        errors[name] = f"Enter {label}"
-    elif len(value) > MAX_TEXT:
-        errors[name] = f"{label[0].upper()}{label[1:]} must be {MAX_TEXT:,} characters or fewer"
-    return value
+    return checked_text(errors, name, value, label, limit=MAX_TEXT, required=required)
 
 
 def _when(
@@ -287,7 +275,7 @@ def referral_record(
         errors["child"] = (
             f"This child's case is at '{Stage(open_case.stage).label}': record the new information as a contact on it"
         )
-    _raise(errors)
+    refuse_if_any(errors)
     assert actor.agency is not None  # noqa: S101 - require() checked the agency
     assert received_at is not None  # noqa: S101 - checked above
     with transaction.atomic():
@@ -335,7 +323,7 @@ def contact_record(
     person = _source(errors, source_kind, source_person)
     summary = _text(errors, "summary", summary, "what was said")
     indicators = _check_indicators(errors, cse_indicators)
-    _raise(errors)
+    refuse_if_any(errors)
     assert received_at is not None  # noqa: S101 - checked above
     with transaction.atomic():
         contact = Contact.objects.create(
@@ -417,7 +405,7 @@ def referral_decide(
         )  # fmt: skip
     if lead_practitioner is not None and lead_practitioner.agency_id != case.agency_id:
         errors["lead_practitioner"] = "Choose a practitioner from the case's own agency"
-    _raise(errors)
+    refuse_if_any(errors)
     with transaction.atomic():
         referral.decision, referral.decision_reasons = decision, reasons
         referral.decided_at, referral.decided_by = decided_at, actor
@@ -507,7 +495,7 @@ def allocate(*, actor: User, case: Case, practitioner: User | None) -> Case:
         )
         if problem:
             errors["practitioner"] = problem
-    _raise(errors)
+    refuse_if_any(errors)
     assert practitioner is not None  # noqa: S101 - checked above
     with transaction.atomic():
         _allocate(case, practitioner, actor=actor)
@@ -537,7 +525,7 @@ def strategy_request(
     reason = _text(errors, "reason", reason, "the concerns that need a strategy discussion")
     if case.is_open and not workflow.allowed(case.stage, Stage.STRATEGY):
         errors["case"] = f"A case at '{Stage(case.stage).label}' cannot move to a strategy discussion now"
-    _raise(errors)
+    refuse_if_any(errors)
     assert concerns_identified_at is not None  # noqa: S101 - checked above
     with transaction.atomic():
         move(case, Stage.STRATEGY, actor=actor, reason=reason)
@@ -619,7 +607,7 @@ def strategy_record(
         problem = _registered(lead, on=timezone.localdate(), what="leads a s47 enquiry")
         if problem:
             errors["lead_practitioner"] = problem
-    _raise(errors)
+    refuse_if_any(errors)
     assert held_at is not None  # noqa: S101 - checked above
     with transaction.atomic():
         discussion.held_at, discussion.chair = held_at, actor
@@ -684,7 +672,7 @@ def s47_complete(
         after=enquiry.started_at,
         after_label="the strategy discussion that started the enquiry",
     )
-    _raise(errors)
+    refuse_if_any(errors)
     with transaction.atomic():
         enquiry.outcome, enquiry.outcome_reasons, enquiry.outcome_at, enquiry.outcome_by = (
             outcome,
@@ -709,7 +697,7 @@ def assessment_contribute(*, actor: User, assessment: Assessment, text: str) -> 
     if assessment.status != AssessmentStatus.IN_PROGRESS:
         errors["text"] = "This assessment has been completed: add new information as a contact or case note"
     text = _text(errors, "text", text, "your contribution")
-    _raise(errors)
+    refuse_if_any(errors)
     with transaction.atomic():
         contribution = Contribution.objects.create(assessment=assessment, text=text, recorded_by=actor)
         _recorded(
@@ -761,7 +749,7 @@ def assessment_complete(
             f"This assessment is past its 45-working-day timescale ({assessment_due(assessment):%-d %B %Y}, "
             "rule WT-ASSESS-45): enter the reason it is late"
         )
-    _raise(errors)
+    refuse_if_any(errors)
     with transaction.atomic():
         assessment.summary, assessment.child_views, assessment.overdue_reason = summary, child_views, overdue_reason
         assessment.status, assessment.completed_at, assessment.completed_by = (
@@ -792,7 +780,7 @@ def assessment_authorise(*, actor: User, assessment: Assessment) -> Assessment:
     problem = _registered(actor, on=timezone.localdate(), what="authorises an assessment")
     if problem:
         errors["assessment"] = problem
-    _raise(errors)
+    refuse_if_any(errors)
     with transaction.atomic():
         assessment.status, assessment.authorised_at, assessment.authorised_by = (
             AssessmentStatus.AUTHORISED,
@@ -887,7 +875,7 @@ def conference_record(
             errors["lead_practitioner"] = problem + ". Ask the team manager to allocate one"
         if visit_interval_working_days is not None and not 1 <= visit_interval_working_days <= 20:
             errors["visit_interval_working_days"] = "Visits must be planned every 1 to 20 working days"
-    _raise(errors)
+    refuse_if_any(errors)
     assert held_on is not None  # noqa: S101 - checked above
     with transaction.atomic():
         if new_plan:
@@ -954,7 +942,7 @@ def core_group_record(
     attendees = _text(errors, "attendees", attendees, "who attended, with their agencies")
     note, views = _participation(errors, participation, participation_note, child_views)
     notes = _text(errors, "notes", notes, "notes", required=False)
-    _raise(errors)
+    refuse_if_any(errors)
     assert held_on is not None  # noqa: S101 - checked above
     with transaction.atomic():
         meeting = CoreGroupMeeting.objects.create(
@@ -1002,7 +990,7 @@ def visit_record(
     words = _text(errors, "child_words", child_words, "what the child said, in their own words", required=child_seen)
     reason = _text(errors, "not_seen_reason", not_seen_reason, "why the child was not seen", required=not child_seen)
     notes = _text(errors, "notes", notes, "notes", required=False)
-    _raise(errors)
+    refuse_if_any(errors)
     assert visited_at is not None  # noqa: S101 - checked above
     with transaction.atomic():
         visit = Visit.objects.create(
@@ -1044,7 +1032,7 @@ def missing_record(
             after_label="they went missing",
         )
     circumstances = _text(errors, "circumstances", circumstances, "the circumstances", required=False)
-    _raise(errors)
+    refuse_if_any(errors)
     assert missing_from is not None  # noqa: S101 - checked above
     with transaction.atomic():
         episode = MissingEpisode.objects.create(
@@ -1073,7 +1061,7 @@ def missing_returned(*, actor: User, episode: MissingEpisode, returned_at: dt.da
         after=episode.missing_from,
         after_label="they went missing",
     )
-    _raise(errors)
+    refuse_if_any(errors)
     with transaction.atomic():
         episode.returned_at = returned_at
         episode.save(update_fields=["returned_at"])
@@ -1111,7 +1099,7 @@ def rhi_record(
     declined = declined_reason.strip()
     summary = _text(errors, "summary", summary, "what was learned", required=not declined)
     words = child_words.strip()
-    _raise(errors)
+    refuse_if_any(errors)
     with transaction.atomic():
         episode.rhi_held_at, episode.rhi_by, episode.rhi_summary = held_at, by, summary
         episode.child_words, episode.rhi_declined_reason = words, declined
@@ -1141,7 +1129,7 @@ def reassurance_record(
     given_by = _text(errors, "given_by", given_by, "who gave the reassurance")
     promise = _text(errors, "promise", promise, "what was promised")
     _when(errors, "given_on", given_on, "the date it was given")
-    _raise(errors)
+    refuse_if_any(errors)
     assert given_on is not None  # noqa: S101 - checked above
     broken = Reassurance.objects.filter(case__child=case.child, status=ReassuranceStatus.BROKEN).count()
     with transaction.atomic():
@@ -1185,7 +1173,7 @@ def reassurance_outcome(
         errors["status"] = "Choose whether the reassurance held or broke"
     _when(errors, "outcome_on", outcome_on, "the date", after=reassurance.given_on, after_label="it was given")
     note = _text(errors, "note", note, "what happened")
-    _raise(errors)
+    refuse_if_any(errors)
     with transaction.atomic():
         reassurance.status, reassurance.outcome_on, reassurance.outcome_note = status, outcome_on, note
         reassurance.save(update_fields=["status", "outcome_on", "outcome_note"])
@@ -1209,7 +1197,7 @@ def reassurance_acknowledge(*, actor: User, reassurance: Reassurance, note: str)
     elif not reassurance.flagged or reassurance.acknowledged_at is not None:
         errors["note"] = "This reassurance is not waiting for a manager's review"
     note = _text(errors, "note", note, "your decision, having seen the history")
-    _raise(errors)
+    refuse_if_any(errors)
     with transaction.atomic():
         reassurance.acknowledged_by, reassurance.acknowledged_at, reassurance.manager_note = (
             actor,
@@ -1229,7 +1217,7 @@ def oversight_record(*, actor: User, case: Case, note: str) -> OversightEntry:
     if not _is_manager(actor, case):
         errors["note"] = "Only a team manager records management oversight"
     note = _text(errors, "note", note, "what you checked and what you directed")
-    _raise(errors)
+    refuse_if_any(errors)
     with transaction.atomic():
         entry = OversightEntry.objects.create(case=case, note=note, recorded_by=actor)
         _recorded(actor, case, AuditAction.CREATE, entry, "record management oversight", detail={"case": case.pk})
@@ -1252,7 +1240,7 @@ def case_close(*, actor: User, case: Case, reason: str) -> Case:
         errors["reason"] = "End the child protection plan at a review conference before closing the case"
     elif case.assessments.exclude(status=AssessmentStatus.AUTHORISED).exists():
         errors["reason"] = "Complete and authorise the assessment before closing the case"
-    _raise(errors)
+    refuse_if_any(errors)
     with transaction.atomic():
         move(case, Stage.CLOSED, actor=actor, reason=reason)
     return case

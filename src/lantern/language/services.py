@@ -26,6 +26,7 @@ from lantern.language.enums import (
 )
 from lantern.language.models import Phrase
 from lantern.language.rules import LANG_VICTIM_BLAMING as RULE
+from lantern.validation import checked_text
 
 FIELDS = ("phrase", "variants", "better", "applies_when", "explanation", "rule_id")
 
@@ -47,12 +48,7 @@ def _normal(wording: str) -> str:
 
 
 def _text(errors: dict[str, str], name: str, value: str, label: str, limit: int, *, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        errors[name] = f"Enter {label}"
-    elif len(value) > limit:
-        errors[name] = f"{label[0].upper()}{label[1:]} must be {limit:,} characters or fewer"
-    return value
+    return checked_text(errors, name, value, label, limit=limit, required=required)
 
 
 def _validated(fields: PhraseFields, *, editing: Phrase | None = None) -> dict[str, str]:

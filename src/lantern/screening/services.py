@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -38,22 +37,11 @@ from lantern.screening import selectors, triggers
 from lantern.screening.enums import MAX_TEXT, SEXUAL_HEALTH_KINDS, Evidence, IndicatorKind, Level, Trigger
 from lantern.screening.models import Indicator, LevelDecision, Screening, ScreeningTask
 from lantern.screening.rules import SCR_INDICATORS, SCR_LEVELS
-
-Errors = dict[str, str]
-
-
-def _raise(errors: Errors) -> None:
-    if errors:
-        raise ValidationError(errors)
+from lantern.validation import Errors, checked_text, refuse_if_any
 
 
 def _text(errors: Errors, name: str, value: str, label: str, *, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        errors[name] = f"Enter {label}"
-    elif len(value) > MAX_TEXT:
-        errors[name] = f"{label[0].upper()}{label[1:]} must be {MAX_TEXT:,} characters or fewer"
-    return value
+    return checked_text(errors, name, value, label, limit=MAX_TEXT, required=required)
 
 
 def category_for(actor: User, kind: str) -> Category:
@@ -138,7 +126,7 @@ def indicator_raise(
                      missing_episodes=missing_episodes)  # fmt: skip
     detail = _text(errors, "detail", detail, "what was seen or said, and by whom")
     report = _evidence_links(errors, actor, child, intel_reference=intel_reference, case=case)
-    _raise(errors)
+    refuse_if_any(errors)
     assert observed_on is not None  # noqa: S101 - checked above
     assert actor.agency is not None  # noqa: S101 - require() checked the agency
     if case is None and evidence == Evidence.CASE_EVENT:
@@ -187,7 +175,7 @@ def level_decide(
             computed=assessment.level, decided=decided, reason=reason, by_manager=_is_manager(actor, screening)
         )
     )
-    _raise(errors)
+    refuse_if_any(errors)
     moved_down = SCR_LEVELS.steps(assessment.level, decided) < 0
     now = timezone.now()
     with transaction.atomic():
@@ -290,7 +278,7 @@ def task_complete(*, actor: User, task: ScreeningTask, note: str) -> ScreeningTa
     if task.done_at is not None:
         errors["note"] = "This task has already been done"
     note = _text(errors, "note", note, "what was done")
-    _raise(errors)
+    refuse_if_any(errors)
     with transaction.atomic():
         task.done_by, task.done_at, task.done_note = actor, timezone.now(), note
         task.save(update_fields=["done_by", "done_at", "done_note"])
