@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -17,12 +18,15 @@ from lantern.web.actor import signed_in_user
 from lantern.web.charts import bar_chart
 
 
-def _measure_code(request: HttpRequest) -> str | None:
-    """The measure the map shows: a known code from the query, else the profile's default."""
-    code = request.GET.get("measure") or None
-    if code is not None and code not in {m.code for m in selectors.measures()}:
-        raise Http404("No such measure")
-    return code
+def _profile(request: HttpRequest, *, area_code: str | None) -> Profile:
+    """The profile the page asks for. `selectors.profile` checks access first, then the area and measure codes;
+    a code it does not know (or a comparator, which has no profile) is a page that does not exist."""
+    try:
+        return selectors.profile(
+            actor=signed_in_user(request), area_code=area_code, map_measure=request.GET.get("measure") or None
+        )
+    except ValidationError as error:
+        raise Http404("No such area or measure") from error
 
 
 def _pictures(profile: Profile, *, current: str | None) -> dict[str, Any]:
@@ -56,26 +60,19 @@ def _pictures(profile: Profile, *, current: str | None) -> dict[str, Any]:
 @guards(Category.AGGREGATE)
 @login_required
 def borough(request: HttpRequest) -> HttpResponse:
-    profile = selectors.profile(actor=signed_in_user(request), map_measure=_measure_code(request))
-    return render(request, "locality/profile.html", _pictures(profile, current=None))
+    return render(request, "locality/profile.html", _pictures(_profile(request, area_code=None), current=None))
 
 
 @guards(Category.AGGREGATE)
 @login_required
 def area(request: HttpRequest, code: str) -> HttpResponse:
-    if not selectors.areas(kind=None).filter(code=code).exists():
-        raise Http404("No such area")
-    profile = selectors.profile(actor=signed_in_user(request), area_code=code, map_measure=_measure_code(request))
-    return render(request, "locality/profile.html", _pictures(profile, current=code))
+    return render(request, "locality/profile.html", _pictures(_profile(request, area_code=code), current=code))
 
 
 @guards(Category.AGGREGATE)
 @login_required
 def download(request: HttpRequest) -> HttpResponse:
-    code = request.GET.get("area") or None
-    if code is not None and not selectors.areas(kind=None).filter(code=code).exists():
-        raise Http404("No such area")
-    profile = selectors.profile(actor=signed_in_user(request), area_code=code, map_measure=_measure_code(request))
+    profile = _profile(request, area_code=request.GET.get("area") or None)
     response = HttpResponse(selectors.profile_csv(profile), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{selectors.profile_filename(profile)}"'
     return response
