@@ -24,6 +24,8 @@ from lantern.intel.selectors import ExistenceOnly
 from lantern.language.api import ScriptSession
 from lantern.language.api import router as language_router
 from lantern.locality.api import router as locality_router
+from lantern.network.api import router as network_router
+from lantern.network.services import BuildBusy
 from lantern.people.api import records_router
 from lantern.people.api import router as people_router
 from lantern.people.linking import LinkageBusy
@@ -58,6 +60,8 @@ api.add_router("/locality", locality_router)
 api.add_router("/screening", screening_router)
 # The language check also answers the signed-in page's own script, through the session with a CSRF check.
 api.add_router("/language", language_router, auth=[BearerToken(), ScriptSession()])
+# The link chart's script asks for the networks the reader opens, through their session.
+api.add_router("/network", network_router, auth=[BearerToken(), ScriptSession()])
 api.add_router("/", web_router)
 
 
@@ -129,8 +133,9 @@ def access_denied(request: HttpRequest, exc: AccessDenied) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    where = "query" if request.method == "GET" else "body"
     errors = [
-        {"loc": ["body", field], "msg": message, "type": "value_error"}
+        {"loc": [where, field], "msg": message, "type": "value_error"}
         for field, messages in exc.message_dict.items()
         for message in messages
     ]
@@ -147,6 +152,11 @@ def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpRespon
 @api.exception_handler(LinkageBusy)
 def linkage_busy(request: HttpRequest, exc: LinkageBusy) -> HttpResponse:
     return _detail(request, 409, str(exc))  # the service has audited the refusal already
+
+
+@api.exception_handler(BuildBusy)
+def build_busy(request: HttpRequest, exc: BuildBusy) -> HttpResponse:
+    return _detail(request, 409, str(exc))
 
 
 @api.exception_handler(HttpError)

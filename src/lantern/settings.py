@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "lantern.cases",
     "lantern.language",
     "lantern.screening",
+    "lantern.network",
     "lantern.demo",
 ]
 
@@ -247,6 +248,7 @@ LANTERN_BOROUGH_NAME = os.environ.get("LANTERN_BOROUGH_NAME", "Kestrelmoor")
 # Profiles read figures recomputed this often while `lantern serve` runs its worker (0: run
 # `lantern locality-recompute` from a scheduler instead); imports recompute at once.
 LANTERN_LOCALITY_RECOMPUTE_MINUTES = _env_int("LANTERN_LOCALITY_RECOMPUTE_MINUTES", 60)
+LANTERN_NETWORK_REBUILD_MINUTES = _env_int("LANTERN_NETWORK_REBUILD_MINUTES", 60)
 
 # Intelligence (issue 5). The agency that receives and triages anonymous public reports; who is told at once
 # when a child is at immediate risk; the public form's rate limit (per sender, per window, stored only as a

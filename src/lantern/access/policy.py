@@ -49,6 +49,7 @@ class Category(StrEnum):
     SCREENING = "screening"
     SMALL_NUMBERS = "small_numbers"
     LANGUAGE_GUIDE = "language_guide"
+    NETWORK = "network"
 
     @property
     def label(self) -> str:
@@ -70,6 +71,8 @@ CATEGORY_LABELS: Mapping[Category, str] = {
     Category.SCREENING: "a child's CSE risk screening (the indicators agencies raised, the level and its reasons)",
     Category.SMALL_NUMBERS: "counts of 1 to 5 in aggregate figures (shown to others as suppressed)",
     Category.LANGUAGE_GUIDE: "the partnership's guide to language that blames children, with better phrases",
+    Category.NETWORK: "network analysis (links between people, phones, vehicles, places and reports, each shown only "
+    "as far as you may see the records behind it)",
 }
 
 
@@ -190,6 +193,12 @@ POLICY: tuple[Grant, ...] = (
     # The language guide holds no personal data: everyone reads it, the partnership board keeps it.
     _grant(_SIGNED_IN, Category.LANGUAGE_GUIDE, {_A.VIEW}),
     _grant({_R.BOARD_MEMBER}, Category.LANGUAGE_GUIDE, {_A.CREATE, _A.UPDATE, _A.DELETE}),
+    # Network analysis is for those who work CSE cases and intelligence; every node and link in it is still scoped
+    # by the records behind it. Analysts and CSE officers export charts for their own tools; managers and analysts
+    # rebuild the graph.
+    _grant(_SMALL_NUMBER_READERS, Category.NETWORK, {_A.VIEW}),
+    _grant({_R.INTELLIGENCE_ANALYST, _R.POLICE_CSE_OFFICER, _R.TEAM_MANAGER}, Category.NETWORK, {_A.EXPORT}),
+    _grant({_R.INTELLIGENCE_ANALYST, _R.TEAM_MANAGER}, Category.NETWORK, {_A.CREATE}),
     # System administrators manage accounts and see no personal data.
     _grant({_R.SYSTEM_ADMIN}, Category.USER_ACCOUNT, {_A.VIEW, _A.CREATE, _A.UPDATE}),
 )

@@ -52,6 +52,7 @@ from lantern.intel.rules import LANTERN_INTEL_24H
 from lantern.intel.services import REFERENCE_ALPHABET, suggested_sanitised_text
 from lantern.locality.models import Area
 from lantern.locality.services import profiles_recompute
+from lantern.network.services import graph_rebuild
 from lantern.people import normalise
 from lantern.people.enums import AliasKind, PersonKind, PlaceKind, RecordCategory
 from lantern.people.linkage.clean import SEX_VALUES
@@ -1237,6 +1238,8 @@ def generate(
         tick("locality figures", locality["indicator_values"])
         profiles = profiles_recompute()
         tick("locality profiles", profiles.figures)
+        build = graph_rebuild()
+        tick("network links", build.counts["links"])
         counts = {
             "people": len(people),
             "records": len(records),
