@@ -3,8 +3,10 @@
 makes progress without a second service to install; and the escalation of overdue case work
 (`lantern escalate --every LANTERN_ESCALATE_MINUTES`), and the recount of locality profiles
 (`lantern locality-recompute --every LANTERN_LOCALITY_RECOMPUTE_MINUTES`), whose soft counts (intelligence,
-missing episodes, screenings) would otherwise wait for the next import. Production may run workers as their own service
-instead (LANTERN_TASK_WORKER=0)."""
+missing episodes, screenings) would otherwise wait for the next import; and the rebuild of the network's links
+(`lantern network-rebuild --every LANTERN_NETWORK_REBUILD_MINUTES`), a backstop to the links
+each report, import, merge and association refreshes as it changes.
+Production may run workers as their own service instead (LANTERN_TASK_WORKER=0)."""
 
 from __future__ import annotations
 
@@ -31,6 +33,11 @@ def when_ready(server: Any) -> None:
         command = [sys.executable, "-m", "lantern.cli", "locality-recompute", "--every", str(minutes)]
         _workers.append(subprocess.Popen(command))  # noqa: S603 - fixed argv
         server.log.info("Locality profiles recomputed every %s minutes (pid %s)", minutes, _workers[-1].pid)
+    minutes = settings.LANTERN_NETWORK_REBUILD_MINUTES
+    if minutes > 0:
+        command = [sys.executable, "-m", "lantern.cli", "network-rebuild", "--every", str(minutes)]
+        _workers.append(subprocess.Popen(command))  # noqa: S603 - fixed argv
+        server.log.info("Network rebuilt every %s minutes (pid %s)", minutes, _workers[-1].pid)
 
 
 def on_exit(_server: Any) -> None:

@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from lantern.people.signals import person_merged, person_unmerged
+from lantern.people.signals import person_merged, person_unmerged, record_parts_changed
 
 
 class NetworkConfig(AppConfig):
@@ -15,3 +15,4 @@ class NetworkConfig(AppConfig):
         report_links_changed.connect(receivers.report_links, dispatch_uid="network_report_links")
         person_merged.connect(receivers.people_links, dispatch_uid="network_merge")
         person_unmerged.connect(receivers.people_links, dispatch_uid="network_unmerge")
+        record_parts_changed.connect(receivers.record_links, dispatch_uid="network_record_parts")

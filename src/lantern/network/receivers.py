@@ -6,7 +6,7 @@ from typing import Any
 
 from lantern.intel.models import IntelReport
 from lantern.network.services import links_refresh, links_refresh_people
-from lantern.people.models import Person
+from lantern.people.models import Person, SourceRecord
 
 
 def report_links(*, report: IntelReport, **_kwargs: Any) -> None:
@@ -15,3 +15,7 @@ def report_links(*, report: IntelReport, **_kwargs: Any) -> None:
 
 def people_links(*, kept: Person, absorbed: Person, **_kwargs: Any) -> None:
     links_refresh_people([kept.pk, absorbed.pk])
+
+
+def record_links(*, record: SourceRecord, **_kwargs: Any) -> None:
+    links_refresh(records=[record.pk])

@@ -31,7 +31,7 @@ from lantern.people.models import (
     Vehicle,
 )
 from lantern.people.search import index_people
-from lantern.people.signals import person_merged, person_unmerged
+from lantern.people.signals import person_merged, person_unmerged, record_parts_changed
 
 if TYPE_CHECKING:
     from lantern.accounts.models import Agency, User
@@ -105,6 +105,7 @@ def _write_parts(record: SourceRecord, desired: dict[str, Any]) -> None:
     Vehicle.objects.bulk_create(Vehicle(record=record, vrm=v) for v in desired["vehicles"])
     Address.objects.bulk_create(Address(record=record, text=t, postcode=p) for t, p in desired["addresses"])
     Identifier.objects.bulk_create(Identifier(record=record, scheme=s, value=v) for s, v in desired["identifiers"])
+    record_parts_changed.send(sender=SourceRecord, record=record)
 
 
 def _full_date(row: RecordInput) -> dt.date | None:

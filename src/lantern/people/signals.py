@@ -8,3 +8,4 @@ from django.dispatch import Signal
 
 person_merged = Signal()  # kwargs: kept, absorbed, merge (inside the merge's transaction)
 person_unmerged = Signal()  # kwargs: kept, absorbed, merge (inside the unmerge's transaction)
+record_parts_changed = Signal()  # kwargs: record (its phones, vehicles and other parts were rewritten)
