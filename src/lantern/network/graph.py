@@ -74,7 +74,11 @@ class Network:
 
     def shortest_path(self, a: str, b: str) -> list[str]:
         """The fewest-links path from `a` to `b` (both included); empty when nothing joins them."""
-        found = self.graph.get_shortest_path(self.index[a], self.index[b], output="vpath")
+        start, end = self.index[a], self.index[b]
+        # igraph warns (a RuntimeWarning) when it cannot reach the end; nothing joining them is an answer.
+        if end not in self.graph.subcomponent(start):
+            return []
+        found = self.graph.get_shortest_path(start, end, output="vpath")
         return [self.keys[v] for v in found]
 
     def communities(self, *, seed: int = 0) -> dict[str, int]:
