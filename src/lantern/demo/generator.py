@@ -31,6 +31,7 @@ from lantern.accounts.models import Agency, Team, User
 from lantern.audit.services import AuditAction, Outcome, audit_record
 from lantern.demo.cases import generate_cases, kept_children
 from lantern.demo.locality import load_locality
+from lantern.demo.network import generate_associations
 from lantern.demo.screening import generate_screenings
 from lantern.intel import extract
 from lantern.intel.enums import (
@@ -1238,6 +1239,7 @@ def generate(
         tick("locality figures", locality["indicator_values"])
         profiles = profiles_recompute()
         tick("locality profiles", profiles.figures)
+        associations = generate_associations(seed=seed, progress=tick)
         build = graph_rebuild()
         tick("network links", build.counts["links"])
         counts = {
@@ -1250,6 +1252,8 @@ def generate(
             "cases": cases,
             "lsoas": locality["lsoas"],
             "indicator_values": locality["indicator_values"],
+            "associations": associations,
+            "network_links": build.counts["links"],
         }
         audit_record(
             actor=None,
