@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("lantern.screening.urls")),
     path("", include("lantern.language.urls")),
     path("", include("lantern.locality.urls")),
+    path("", include("lantern.network.urls")),
     path("", include("lantern.audit.urls")),
     path("", include("lantern.access.urls")),
     path("api/v1/", api.urls),

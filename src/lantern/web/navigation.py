@@ -86,6 +86,12 @@ NAVIGATION: tuple[NavItem, ...] = (
         lambda u: can(u, Action.SHARE, Category.INTELLIGENCE),
     ),
     NavItem(
+        "Network",
+        "network:chart",
+        "Who and what is linked to a person, phone, vehicle or place; adults linked to several children.",
+        lambda u: can(u, Action.VIEW, Category.NETWORK),
+    ),
+    NavItem(
         "Localities",
         "locality:borough",
         "Each ward's published figures beside Lantern's own counts: a map, trends, and which areas stand out.",
