@@ -189,9 +189,14 @@ def _visible_links(actor: User, window: Window) -> Q:
 
 
 def _graph(actor: User, window: Window) -> Visible:
-    rows = Link.objects.filter(_visible_links(actor, window)).values_list(
-        "source", "target", "kind", "on", "evidence", "agency_id", "record_id", "report_id", "association_id"
-    )
+    # In the table's order, not whatever order the database's plan returns: igraph numbers nodes as they come,
+    # and Leiden's communities (and their numbers) follow that numbering, so the same links give the same answer.
+    rows = (
+        Link.objects.filter(_visible_links(actor, window))
+        .values_list("source", "target", "kind", "on", "evidence", "agency_id", "record_id", "report_id",
+                     "association_id")
+        .order_by("pk")
+    )  # fmt: skip
     pairs: dict[tuple[str, str], list[Item]] = defaultdict(list)
     for source, target, kind, on, evidence, agency, record, report, association in rows.iterator(chunk_size=5000):
         pairs[(source, target)].append((kind, on, evidence, agency, str(record or report or association)))
