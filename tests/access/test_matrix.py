@@ -89,6 +89,11 @@ EXERCISED: frozenset[tuple[Category, Action]] = frozenset(
         (Category.LANGUAGE_GUIDE, Action.CREATE),
         (Category.LANGUAGE_GUIDE, Action.UPDATE),
         (Category.LANGUAGE_GUIDE, Action.DELETE),
+        # Network analysis: exercised by test_network_matrix (every reader's ego networks, findings, communities,
+        # paths and exports, refused to those without the grant) and the rebuild tests in tests/network.
+        (Category.NETWORK, Action.VIEW),
+        (Category.NETWORK, Action.EXPORT),
+        (Category.NETWORK, Action.CREATE),
     }
 )
 

@@ -17,7 +17,8 @@ from lantern.accounts.models import User
 from lantern.audit.models import AuditEvent
 from lantern.demo.generator import ensure_organisation
 from lantern.intel.enums import EntityKind
-from lantern.intel.services import entity_add, entity_link
+from lantern.intel.models import IntelEntity
+from lantern.intel.services import entity_add, entity_link, entity_remove
 from lantern.network.enums import BuildStatus
 from lantern.network.models import Association, GraphBuild, Link
 from lantern.network.services import BuildBusy, association_record, graph_rebuild, graph_rebuild_request
@@ -118,6 +119,10 @@ def test_a_submitted_or_confirmed_phone_is_linked_and_a_suggestion_only_once_con
     before = rows()
     graph_rebuild()
     assert rows() == before  # and a rebuild agrees with the refresh
+
+    entity_remove(actor=analyst, entity=IntelEntity.objects.get(report=world.report, value="KM23QRS"))
+    assert not Link.objects.filter(target="vehicle:KM23QRS").exists()
+    assert Link.objects.filter(report=world.report).count() == 7
 
 
 def test_links_follow_a_merged_person_to_the_kept_one_and_come_back_on_unmerge(world: World) -> None:

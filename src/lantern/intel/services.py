@@ -534,6 +534,7 @@ def entity_remove(*, actor: User, entity: IntelEntity) -> None:
     with transaction.atomic():
         _audit_change(actor, entity.report, "link intelligence", removed=f"{entity.kind}:{entity.value}")
         entity.delete()
+        report_links_changed.send(sender=IntelReport, report=entity.report)
 
 
 def report_outcome(*, actor: User, report: IntelReport, outcome: str, reason: str) -> IntelReport:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Sequence
+from functools import cached_property
 
 import igraph
 import leidenalg
@@ -13,6 +14,9 @@ import leidenalg
 EXACT_BETWEENNESS_LIMIT = 5000
 """Above this many nodes betweenness is estimated from a sample of sources: exact is O(nm), hours at 1M edges."""
 BETWEENNESS_SAMPLE = 64
+CONVERGE_LIMIT = 200_000
+"""Leiden repeats its passes until nothing improves on graphs up to this many links (a reader's graph); above it,
+one pass: on a million links each further pass took about 5 s and raised modularity by 0.0001."""
 
 
 class Network:
@@ -75,11 +79,15 @@ class Network:
     def shortest_path(self, a: str, b: str) -> list[str]:
         """The fewest-links path from `a` to `b` (both included); empty when nothing joins them."""
         start, end = self.index[a], self.index[b]
-        # igraph warns (a RuntimeWarning) when it cannot reach the end; nothing joining them is an answer.
-        if end not in self.graph.subcomponent(start):
+        # igraph warns when it cannot reach the end; knowing the components first, nothing joining them is an answer.
+        if self._membership[start] != self._membership[end]:
             return []
         found = self.graph.get_shortest_path(start, end, output="vpath")
         return [self.keys[v] for v in found]
+
+    @cached_property
+    def _membership(self) -> list[int]:
+        return list(self.graph.connected_components().membership)
 
     def communities(self, *, seed: int = 0) -> dict[str, int]:
         """Leiden communities maximising modularity (weighted), numbered from 1 by size, largest first, so the
@@ -87,15 +95,16 @@ class Network:
         if self.graph.vcount() == 0:
             return {}
         weights = "weight" if self.graph.ecount() else None
+        passes = -1 if self.graph.ecount() <= CONVERGE_LIMIT else 1
         partition = leidenalg.find_partition(
-            self.graph, leidenalg.ModularityVertexPartition, weights=weights, seed=seed, n_iterations=-1
+            self.graph, leidenalg.ModularityVertexPartition, weights=weights, seed=seed, n_iterations=passes
         )
         groups = sorted(partition, key=lambda members: (-len(members), min(members)))
         return {self.keys[v]: number for number, members in enumerate(groups, start=1) for v in members}
 
     def components(self) -> dict[str, int]:
         """Each node's connected component, numbered from 0."""
-        return dict(zip(self.keys, self.graph.connected_components().membership, strict=True))
+        return dict(zip(self.keys, self._membership, strict=True))
 
     def degree(self) -> dict[str, int]:
         return dict(zip(self.keys, self.graph.degree(), strict=True))

@@ -1,9 +1,10 @@
 """Writes of the network app: recording an association between two people, and keeping the link table (the
 graph) in step with the records, reports and associations it is derived from.
 
-The link table is rebuilt whole by `graph_rebuild` (a background task with progress, run by `lantern network
-rebuild`, the page's button and `lantern serve` every LANTERN_NETWORK_REBUILD_MINUTES) and refreshed row by row
-when a report's links, a merge or an association change (`links_refresh`), so a new link is seen at once."""
+The link table is rebuilt whole by `graph_rebuild` (a background task with progress, run by `lantern
+network-rebuild`, the page's button and `lantern serve` every LANTERN_NETWORK_REBUILD_MINUTES) and refreshed row by row
+when a report's links, an imported record's phones and vehicles, a merge or an association change (`links_refresh`),
+so a new link is seen at once."""
 
 from __future__ import annotations
 
