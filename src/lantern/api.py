@@ -133,9 +133,8 @@ def access_denied(request: HttpRequest, exc: AccessDenied) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    where = "query" if request.method == "GET" else "body"
     errors = [
-        {"loc": [where, field], "msg": message, "type": "value_error"}
+        {"loc": ["query" if field in request.GET else "body", field], "msg": message, "type": "value_error"}
         for field, messages in exc.message_dict.items()
         for message in messages
     ]
