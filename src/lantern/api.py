@@ -26,6 +26,8 @@ from lantern.language.api import router as language_router
 from lantern.locality.api import router as locality_router
 from lantern.network.api import router as network_router
 from lantern.network.services import BuildBusy
+from lantern.oversight.api import router as oversight_router
+from lantern.oversight.services import ImportRefused
 from lantern.people.api import records_router
 from lantern.people.api import router as people_router
 from lantern.people.linking import LinkageBusy
@@ -62,6 +64,7 @@ api.add_router("/screening", screening_router)
 api.add_router("/language", language_router, auth=[BearerToken(), ScriptSession()])
 # The link chart's script asks for the networks the reader opens, through their session.
 api.add_router("/network", network_router, auth=[BearerToken(), ScriptSession()])
+api.add_router("/oversight", oversight_router)
 api.add_router("/", web_router)
 
 
@@ -151,6 +154,13 @@ def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpRespon
 @api.exception_handler(LinkageBusy)
 def linkage_busy(request: HttpRequest, exc: LinkageBusy) -> HttpResponse:
     return _detail(request, 409, str(exc))  # the service has audited the refusal already
+
+
+@api.exception_handler(ImportRefused)
+def import_refused(request: HttpRequest, exc: ImportRefused) -> HttpResponse:
+    errors = [{"loc": ["body", "csv", e.line, e.field], "msg": e.message, "type": "value_error"} for e in exc.errors]
+    _rejected(request, 422, str(exc))
+    return _detail(request, 422, errors)
 
 
 @api.exception_handler(BuildBusy)

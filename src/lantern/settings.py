@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "lantern.language",
     "lantern.screening",
     "lantern.network",
+    "lantern.oversight",
     "lantern.demo",
 ]
 

@@ -94,6 +94,9 @@ EXERCISED: frozenset[tuple[Category, Action]] = frozenset(
         (Category.NETWORK, Action.VIEW),
         (Category.NETWORK, Action.EXPORT),
         (Category.NETWORK, Action.CREATE),
+        # CSE training: exercised by test_training_matrix (every user reads and records against every member of staff).
+        (Category.TRAINING, Action.VIEW),
+        (Category.TRAINING, Action.CREATE),
     }
 )
 

@@ -50,6 +50,7 @@ class Category(StrEnum):
     SMALL_NUMBERS = "small_numbers"
     LANGUAGE_GUIDE = "language_guide"
     NETWORK = "network"
+    TRAINING = "training"
 
     @property
     def label(self) -> str:
@@ -71,6 +72,7 @@ CATEGORY_LABELS: Mapping[Category, str] = {
     Category.SCREENING: "a child's CSE risk screening (the indicators agencies raised, the level and its reasons)",
     Category.SMALL_NUMBERS: "counts of 1 to 5 in aggregate figures (shown to others as suppressed)",
     Category.LANGUAGE_GUIDE: "the partnership's guide to language that blames children, with better phrases",
+    Category.TRAINING: "staff's CSE training records (which course each completed, and when it lapses)",
     Category.NETWORK: "network analysis (links between people, phones, vehicles, places and reports, each shown only "
     "as far as you may see the records behind it)",
 }
@@ -199,6 +201,11 @@ POLICY: tuple[Grant, ...] = (
     _grant(_SMALL_NUMBER_READERS, Category.NETWORK, {_A.VIEW}),
     _grant({_R.INTELLIGENCE_ANALYST, _R.POLICE_CSE_OFFICER, _R.TEAM_MANAGER}, Category.NETWORK, {_A.EXPORT}),
     _grant({_R.INTELLIGENCE_ANALYST, _R.TEAM_MANAGER}, Category.NETWORK, {_A.CREATE}),
+    # CSE training: staff see their own; a team manager sees and records their agency's staff; system administrators
+    # import completions from the agency's learning system. Coverage by agency and role is an aggregate.
+    _grant(PRACTITIONERS, Category.TRAINING, {_A.VIEW}, _C.RECORD_OWNER),
+    _grant({_R.TEAM_MANAGER}, Category.TRAINING, {_A.VIEW, _A.CREATE}, _C.SAME_AGENCY),
+    _grant({_R.SYSTEM_ADMIN}, Category.TRAINING, {_A.CREATE}, _C.SAME_AGENCY),
     # System administrators manage accounts and see no personal data.
     _grant({_R.SYSTEM_ADMIN}, Category.USER_ACCOUNT, {_A.VIEW, _A.CREATE, _A.UPDATE}),
 )

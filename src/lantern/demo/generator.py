@@ -54,6 +54,7 @@ from lantern.intel.services import REFERENCE_ALPHABET, suggested_sanitised_text
 from lantern.locality.models import Area
 from lantern.locality.services import profiles_recompute
 from lantern.network.services import graph_rebuild
+from lantern.oversight.catalogue import ensure_courses
 from lantern.people import normalise
 from lantern.people.enums import AliasKind, PersonKind, PlaceKind, RecordCategory
 from lantern.people.linkage.clean import SEX_VALUES
@@ -220,6 +221,7 @@ def ensure_organisation() -> dict[str, Agency]:
             team.manager = manager
             team.save(update_fields=["manager"])
     _ensure_agreements(agencies)
+    ensure_courses()  # the partnership's CSE courses, which a test database emptied since migrating lacks
     return agencies
 
 
