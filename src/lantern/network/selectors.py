@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from lantern.access.policy import Action, Category, require, scope
-from lantern.accounts.models import User
+from lantern.accounts.models import Agency, User
 from lantern.audit.services import AuditAction, Outcome, audit_record
 from lantern.intel.models import IntelReport, SanitisedReport
 from lantern.network.enums import MAX_HOPS, AssociationKind, BuildStatus, EvidenceKind, LinkKind, NodeKind
@@ -235,8 +235,6 @@ def _describe(keys: Iterable[str]) -> dict[str, Node]:
 
 def _edges(visible: Visible, pairs: Sequence[tuple[str, str]]) -> list[Edge]:
     """The edges between these pairs, each with its evidence labelled (one query per kind of evidence)."""
-    from lantern.accounts.models import Agency  # noqa: PLC0415 - a small lookup, here to keep imports one-way
-
     items = {pair: visible.pair(*pair) for pair in pairs}
     ids: dict[str, set[str]] = defaultdict(set)
     for found in items.values():

@@ -7,7 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from lantern.access.policy import Action, Category, require, scope
@@ -59,13 +59,13 @@ def _state(lapses_on: dt.date | None, today: dt.date) -> TrainingState:
 
 def _latest(users: QuerySet[User]) -> dict[tuple[int, int], dt.date]:
     """Each person's latest lapse date per course (a later completion renews an earlier one)."""
-    latest: dict[tuple[int, int], dt.date] = {}
-    rows = TrainingRecord.objects.filter(user__in=users).values_list("user_id", "course_id", "lapses_on")
-    for user_id, course_id, lapses_on in rows:
-        key = (user_id, course_id)
-        if key not in latest or lapses_on > latest[key]:
-            latest[key] = lapses_on
-    return latest
+    rows = (
+        TrainingRecord.objects.filter(user__in=users)
+        .values("user_id", "course_id")
+        .annotate(lapses_on=Max("lapses_on"))
+        .values_list("user_id", "course_id", "lapses_on")
+    )
+    return {(user_id, course_id): lapses_on for user_id, course_id, lapses_on in rows}
 
 
 def training_list(*, actor: User) -> QuerySet[TrainingRecord]:
