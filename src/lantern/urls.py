@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("lantern.language.urls")),
     path("", include("lantern.locality.urls")),
     path("", include("lantern.network.urls")),
+    path("", include("lantern.oversight.urls")),
     path("", include("lantern.audit.urls")),
     path("", include("lantern.access.urls")),
     path("api/v1/", api.urls),

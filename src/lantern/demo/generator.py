@@ -32,6 +32,7 @@ from lantern.audit.services import AuditAction, Outcome, audit_record
 from lantern.demo.cases import generate_cases, kept_children
 from lantern.demo.locality import load_locality
 from lantern.demo.network import generate_associations
+from lantern.demo.oversight import generate_oversight
 from lantern.demo.screening import generate_screenings
 from lantern.intel import extract
 from lantern.intel.enums import (
@@ -1244,6 +1245,7 @@ def generate(
         associations = generate_associations(seed=seed, progress=tick)
         build = graph_rebuild()
         tick("network links", build.counts["links"])
+        oversight = generate_oversight(seed=seed, progress=tick)
         counts = {
             "people": len(people),
             "records": len(records),
@@ -1256,6 +1258,7 @@ def generate(
             "indicator_values": locality["indicator_values"],
             "associations": associations,
             "network_links": build.counts["links"],
+            **oversight,
         }
         audit_record(
             actor=None,

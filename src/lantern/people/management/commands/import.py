@@ -16,10 +16,12 @@ from lantern.accounts.models import Agency
 from lantern.intel.imports import intel_import, read_intel
 from lantern.locality.cli import KINDS as LOCALITY_KINDS
 from lantern.locality.cli import import_locality
+from lantern.oversight.cli import KINDS as OVERSIGHT_KINDS
+from lantern.oversight.cli import import_oversight
 from lantern.people.identity import records_import
 from lantern.people.imports import FileError, RowError, read_records
 
-KINDS = ("records", "intel", *LOCALITY_KINDS)
+KINDS = ("records", "intel", *LOCALITY_KINDS, *OVERSIGHT_KINDS)
 PROGRESS_FROM = 500  # rows; a smaller file is done before a bar would be worth drawing
 
 
@@ -64,6 +66,14 @@ class Command(BaseCommand):
             if not options["file"].is_file():
                 raise CommandError(f"No file at {options['file']}.")
             import_locality(
+                kind=options["kind"], path=options["file"], options=options, progress_bar=progress_bar,
+                refuse=self.refuse, write=self.stdout.write,
+            )  # fmt: skip
+            return
+        if options["kind"] in OVERSIGHT_KINDS:
+            if not options["file"].is_file():
+                raise CommandError(f"No file at {options['file']}.")
+            import_oversight(
                 kind=options["kind"], path=options["file"], options=options, progress_bar=progress_bar,
                 refuse=self.refuse, write=self.stdout.write,
             )  # fmt: skip

@@ -17,7 +17,7 @@ from lantern.oversight import selectors, services
 from lantern.oversight.models import TrainingCourse
 from lantern.web.actor import signed_in_user
 
-router = Router(tags=["oversight"])
+router = Router()
 
 
 class TrainingOut(Schema):
