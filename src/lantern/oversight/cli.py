@@ -10,12 +10,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, Protocol
 
 from django.core.management.base import CommandError
 
 KINDS = ("training", "children-in-need")
 ProgressBar = Callable[..., AbstractContextManager[Callable[[], None] | None]]
+
+
+class Importer(Protocol):
+    def __call__(
+        self,
+        *,
+        path: Path,
+        options: dict[str, Any],
+        progress_bar: ProgressBar,
+        refuse: Callable[..., NoReturn],
+        write: Callable[[str], Any],
+    ) -> None: ...
 
 
 def import_oversight(
@@ -27,4 +39,18 @@ def import_oversight(
     refuse: Callable[..., NoReturn],
     write: Callable[[str], Any],
 ) -> None:
-    raise CommandError(f"Importing {kind} is not built yet.")
+    """Import one file as `kind`: each kind's importer is in IMPORTERS, below."""
+    importer = IMPORTERS.get(kind)
+    if importer is None:
+        raise CommandError(f"Importing {kind} is not built yet.")
+    importer(path=path, options=options, progress_bar=progress_bar, refuse=refuse, write=write)
+
+
+# --- children-in-need ---------------------------------------------------------------------------------------
+
+# --- training -----------------------------------------------------------------------------------------------
+
+
+IMPORTERS: dict[str, Importer] = {
+    # One entry per kind, each added beside its importer above: "training", "children-in-need".
+}
