@@ -278,3 +278,9 @@ LANTERN_CP_VISIT_WORKING_DAYS = _env_int("LANTERN_CP_VISIT_WORKING_DAYS", 10)
 LANTERN_CORE_GROUP_WEEKS = _env_int("LANTERN_CORE_GROUP_WEEKS", 4)
 LANTERN_OVERSIGHT_WORKING_DAYS = _env_int("LANTERN_OVERSIGHT_WORKING_DAYS", 20)
 LANTERN_DRIFT_WORKING_DAYS = _env_int("LANTERN_DRIFT_WORKING_DAYS", 10)
+
+# The partnership board's comparators (issue 9): the DfE's "Children in need" figures are kept for England, every
+# region, and the local authority whose new_la_code this is (empty: none, as for the fictional Kestrelmoor); the
+# board compares with the region named here (default E12000003, Yorkshire and The Humber).
+LANTERN_LA_CODE = os.environ.get("LANTERN_LA_CODE", "")
+LANTERN_REGION_CODE = os.environ.get("LANTERN_REGION_CODE", "E12000003")
