@@ -97,6 +97,10 @@ EXERCISED: frozenset[tuple[Category, Action]] = frozenset(
         # CSE training: exercised by test_training_matrix (every user reads and records against every member of staff).
         (Category.TRAINING, Action.VIEW),
         (Category.TRAINING, Action.CREATE),
+        # Feedback to the board: exercised by test_feedback_matrix (practitioners write, the board reads and answers).
+        (Category.FEEDBACK, Action.VIEW),
+        (Category.FEEDBACK, Action.CREATE),
+        (Category.FEEDBACK, Action.UPDATE),
     }
 )
 

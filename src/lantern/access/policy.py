@@ -51,6 +51,7 @@ class Category(StrEnum):
     LANGUAGE_GUIDE = "language_guide"
     NETWORK = "network"
     TRAINING = "training"
+    FEEDBACK = "feedback"
 
     @property
     def label(self) -> str:
@@ -73,6 +74,8 @@ CATEGORY_LABELS: Mapping[Category, str] = {
     Category.SMALL_NUMBERS: "counts of 1 to 5 in aggregate figures (shown to others as suppressed)",
     Category.LANGUAGE_GUIDE: "the partnership's guide to language that blames children, with better phrases",
     Category.TRAINING: "staff's CSE training records (which course each completed, and when it lapses)",
+    Category.FEEDBACK: "feedback to the partnership board from practitioners and young people (the author named "
+    "only where they chose to be)",
     Category.NETWORK: "network analysis (links between people, phones, vehicles, places and reports, each shown only "
     "as far as you may see the records behind it)",
 }
@@ -206,6 +209,10 @@ POLICY: tuple[Grant, ...] = (
     _grant(PRACTITIONERS, Category.TRAINING, {_A.VIEW}, _C.RECORD_OWNER),
     _grant({_R.TEAM_MANAGER}, Category.TRAINING, {_A.VIEW, _A.CREATE}, _C.SAME_AGENCY),
     _grant({_R.SYSTEM_ADMIN}, Category.TRAINING, {_A.CREATE}, _C.SAME_AGENCY),
+    # Voice: any practitioner tells the partnership board something, named or anonymously; the board reads it
+    # and answers. Young people use the public page, which needs no account and so no grant.
+    _grant(PRACTITIONERS, Category.FEEDBACK, {_A.CREATE}),
+    _grant({_R.BOARD_MEMBER}, Category.FEEDBACK, {_A.VIEW, _A.UPDATE}),
     # System administrators manage accounts and see no personal data.
     _grant({_R.SYSTEM_ADMIN}, Category.USER_ACCOUNT, {_A.VIEW, _A.CREATE, _A.UPDATE}),
 )

@@ -3,8 +3,11 @@ people's feedback to the board with its answers, the DfE's comparator figures, a
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections.abc import Callable
+
+from django.utils import timezone
 
 
 def generate_oversight(*, seed: int, progress: Callable[[str, int], None]) -> dict[str, int]:
@@ -27,8 +30,88 @@ def _chains(rng: random.Random, progress: Callable[[str, int], None]) -> int:
     return 0
 
 
+# Invented feedback in the words practitioners and young people use: no real person, place or service.
+# (channel, theme, who put their name to it or "" for anonymous, what was said, the board's answer or "", published)
+# fmt: off
+FEEDBACK: tuple[tuple[str, str, str, str, str, bool], ...] = (
+    ("young_person", "listened_to", "", "When I told my worker about the man at the bus station she wrote it down "
+     "but nobody came back to me.", "You told us you were not told what happened after you spoke up. Every worker "
+     "now tells a young person what they will do next, and when, before the meeting ends.", True),
+    ("young_person", "help_quickly", "", "It took weeks to get a new worker after mine left and I had to tell "
+     "everything again.", "You told us that changing worker meant starting again. A new worker now reads your file "
+     "and meets you with your old worker before they leave.", True),
+    ("young_person", "safe_places", "", "The takeaway on the high street lets older lads give us free food and lifts "
+     "home. Everyone knows.", "You told us about places where adults hang around young people. The police and "
+     "licensing team now visit late-night takeaways and taxi firms together every month.", True),
+    ("young_person", "online", "", "School only talks about online safety once a year and it is always about "
+     "strangers, not people you know.", "", False),
+    ("young_person", "language", "", "In my meeting they said I was putting myself at risk. I was not choosing "
+     "any of it.", "You told us the words used about you made it sound like your fault. Every report is now "
+     "checked against the partnership's language guide before it is shared.", True),
+    ("young_person", "listened_to", "", "I want to be in my own meetings, not just told after.", "", False),
+    ("young_person", "other", "", "There is nowhere to go in the evenings that is free and warm.", "You told us "
+     "there was nowhere safe to go in the evening. The youth centre now opens three evenings a week until 9pm.",
+     True),
+    ("young_person", "help_quickly", "", "When I went missing the police found me but nobody talked to me after.",
+     "", False),
+    ("practitioner", "sharing", "youth1", "Youth workers see the same cars outside the park every week but we do not "
+     "know whether anyone has told the police before.", "You told us you could not tell whether the police already "
+     "knew. Partners can now see in Lantern that intelligence is held, and ask for it.", True),
+    ("practitioner", "training", "", "Half my team have not had CSE training since they started and the course is "
+     "always full.", "You told us CSE training was hard to get onto. We have doubled the courses this year and "
+     "managers can now see who in their team needs one.", True),
+    ("practitioner", "help_quickly", "", "Strategy discussions for CSE take too long to arrange when police are "
+     "short-staffed.", "We have asked the police and social care to report how long strategy discussions take, "
+     "every month, to the board.", False),
+    ("practitioner", "language", "dsl1", "Some referrals we receive still describe pupils as promiscuous. It "
+     "changes how the next person reads the case.", "", False),
+    ("practitioner", "sharing", "", "Health information only reaches us after a strategy meeting, which is too late "
+     "to plan a visit.", "", False),
+    ("practitioner", "listened_to", "nurse1", "Young people tell us at clinic that they stopped talking to workers "
+     "who did not believe them.", "You told us young people stop talking when they are not believed. The "
+     "partnership has written to every agency to ask that a young person's account is recorded in their own "
+     "words.", True),
+    ("practitioner", "other", "", "Supervision is often cancelled in busy weeks, which is when we need it most.", "",
+     False),
+    ("practitioner", "safe_places", "sw2", "Several children mention the same car park behind the shopping centre.",
+     "You told us about a place several children mention. The police and the council now patrol it on Friday and "
+     "Saturday nights.", True),
+    ("practitioner", "training", "", "New starters do not know how to use the screening tool and nobody shows "
+     "them.", "", False),
+    ("young_person", "online", "", "Adults message us on games and nobody checks.", "You told us adults contact "
+     "young people through games. Schools now run a session on games and apps every term, and youth workers talk "
+     "about it at every club.", True),
+    ("practitioner", "sharing", "", "Schools are not invited to strategy discussions even when we made the "
+     "referral.", "", False),
+    ("young_person", "listened_to", "", "My youth worker was the only one who asked what I wanted.", "", False),
+)
+# fmt: on
+
+
 def _feedback(rng: random.Random, progress: Callable[[str, int], None]) -> int:
-    return 0
+    """Feedback to the board over the last year, some answered and published by board1; dated by day only."""
+    from lantern.accounts.models import User  # noqa: PLC0415 - the demo's users exist by the time this runs
+    from lantern.oversight.models import Feedback  # noqa: PLC0415
+    from lantern.oversight.voice import REFERENCE_ALPHABET  # noqa: PLC0415
+
+    users = {u.username: u for u in User.objects.filter(username__in=["board1", "youth1", "dsl1", "nurse1", "sw2"])}
+    today = timezone.localdate()
+    made = []
+    for channel, theme, author, text, response, published in FEEDBACK:
+        sent = today - dt.timedelta(days=rng.randint(0, 360))
+        body = "".join(rng.choice(REFERENCE_ALPHABET) for _ in range(8))
+        answered = sent + dt.timedelta(days=rng.randint(7, 40))
+        answered_at = (
+            timezone.make_aware(dt.datetime.combine(min(answered, today), dt.time(11, 0))) if response else None
+        )
+        made.append(Feedback(
+            reference=f"FB-{body[:4]}-{body[4:]}", channel=channel, theme=theme, text=text, submitted_on=sent,
+            submitted_by=users.get(author), response=response, published=published,
+            responded_by=users["board1"] if response else None, responded_at=answered_at,
+        ))  # fmt: skip
+    Feedback.objects.bulk_create(made)
+    progress("feedback to the board", len(made))
+    return len(made)
 
 
 def _comparators(rng: random.Random, progress: Callable[[str, int], None]) -> int:
