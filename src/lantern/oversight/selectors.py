@@ -83,8 +83,7 @@ def team_training_gaps(*, actor: User, today: dt.date | None = None) -> list[Sta
     purpose = "see the team's CSE training gaps"
     require(actor, Action.VIEW, Category.TRAINING, purpose=purpose)
     today = today or timezone.localdate()
-    # A team's members in the manager's own agency: those whose records the SAME_AGENCY grant lets them see.
-    members = User.objects.filter(team__manager=actor, agency=actor.agency, is_active=True).exclude(pk=actor.pk)
+    members = training_team_members(actor=actor)
     courses = list(TrainingCourse.objects.all())
     latest = _latest(members)
     gaps = []
@@ -99,6 +98,38 @@ def team_training_gaps(*, actor: User, today: dt.date | None = None) -> list[Sta
     audit_record(actor=actor, action=AuditAction.VIEW, object_type="training_record", purpose=purpose,
                  outcome=Outcome.SUCCESS, detail={"members": members.count(), "gaps": len(gaps)})  # fmt: skip
     return gaps
+
+
+def training_team_members(*, actor: User) -> QuerySet[User]:
+    """The members of the teams the actor manages, in the actor's own agency: those whose records the SAME_AGENCY
+    grant lets a manager see and record."""
+    members = User.objects.filter(team__manager=actor, agency=actor.agency, is_active=True).exclude(pk=actor.pk)
+    return members.order_by("last_name", "first_name", "username")
+
+
+@dataclass(frozen=True)
+class OwnTraining:
+    standings: list[Standing]  # each course the actor's role needs, and where they stand on it
+    records: list[TrainingRecord]  # every completion held for them, newest first
+
+
+def training_own(*, actor: User, today: dt.date | None = None) -> OwnTraining:
+    """A member of staff's own CSE training: each course their role needs, its state and when it lapses, and every
+    completion held for them."""
+    purpose = "see my CSE training"
+    require(actor, Action.VIEW, Category.TRAINING, purpose=purpose)
+    today = today or timezone.localdate()
+    records = list(scope(actor, TrainingRecord.objects.select_related("course")).filter(user=actor))
+    latest: dict[int, dt.date] = {}
+    for record in records:
+        latest[record.course_id] = max(record.lapses_on, latest.get(record.course_id, record.lapses_on))
+    standings = [
+        Standing(actor, course, _state(latest.get(course.pk), today), latest.get(course.pk))
+        for course in required_courses(actor.role, list(TrainingCourse.objects.all()))
+    ]
+    audit_record(actor=actor, action=AuditAction.VIEW, object_type="training_record", purpose=purpose,
+                 outcome=Outcome.SUCCESS, detail={"count": len(records)})  # fmt: skip
+    return OwnTraining(standings=standings, records=records)
 
 
 def training_coverage(*, actor: User, today: dt.date | None = None) -> list[Coverage]:
