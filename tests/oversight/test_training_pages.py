@@ -5,6 +5,7 @@ summary); a system administrator imports only; everyone else is refused."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 import re
 from html import unescape
 from typing import Any
@@ -18,6 +19,7 @@ from lantern.accounts.models import User
 from lantern.audit.models import AuditEvent
 from lantern.calendar.deadlines import add_months
 from lantern.demo.generator import ensure_organisation
+from lantern.demo.oversight import TRAINING_PLAN, _training
 from lantern.oversight.models import TrainingCourse, TrainingRecord
 
 pytestmark = pytest.mark.django_db
@@ -169,3 +171,22 @@ def test_a_system_administrator_imports_only(users: dict[str, User]) -> None:
     done = client.post("/oversight/training/team/", upload(GOOD), follow=True)
     assert "Imported the file: 2 new completions" in done.text
     assert set(TrainingRecord.objects.values_list("recorded_by__username", flat=True)) == {"admin1"}
+
+
+def test_the_demo_gives_the_pages_every_state_to_show(users: dict[str, User]) -> None:
+    made = _training(random.Random("oversight-test"), lambda _stage, _n: None)
+    assert made == TrainingRecord.objects.count() >= 8
+    # Each person's latest lapse per course, worked out here from the rows, against the plan's states.
+    latest: dict[tuple[str, str], dt.date] = {}
+    for username, code, lapses_on in TrainingRecord.objects.values_list("user__username", "course__code", "lapses_on"):
+        latest[(username, code)] = max(lapses_on, latest.get((username, code), lapses_on))
+    soon = TODAY + dt.timedelta(days=90)
+    states = {key: "lapsed" if on <= TODAY else "lapsing" if on <= soon else "current" for key, on in latest.items()}
+    assert states == {(u, c): s for u, plan in TRAINING_PLAN.items() for c, s in plan.items()}
+    assert ("sw3", "cse-awareness") not in latest  # never
+    assert TrainingRecord.objects.values("user", "course").distinct().count() < made  # some renewed
+    gaps = text_of(signed_in(users["tm1"]).get("/oversight/training/team/").text)
+    assert "2 gaps in a team of 3" in gaps
+    assert "Jade Whitworth Social care assistant (unqualified) CSE awareness" in gaps
+    assert "Never completed" in gaps
+    assert "Lapses within 90 days" in gaps

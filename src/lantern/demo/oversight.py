@@ -22,8 +22,77 @@ def generate_oversight(*, seed: int, progress: Callable[[str, int], None]) -> di
     }
 
 
+# Where each demo member of staff stands on the courses their role needs, so a manager's gaps and the board's
+# coverage have something to show; sw3 has never done one. A course not named here was never completed.
+TRAINING_PLAN: dict[str, dict[str, str]] = {
+    "sw1": {"cse-awareness": "current"},
+    "sw2": {"cse-awareness": "lapsing"},
+    "tm1": {"cse-awareness": "current", "cse-leading": "lapsed"},
+    "cse1": {"cse-awareness": "current"},
+    "analyst1": {"cse-awareness": "lapsed"},
+    "nurse1": {"cse-awareness": "current"},
+    "dsl1": {"cse-awareness": "lapsing"},
+    "youth1": {"cse-awareness": "current"},
+}
+
+
+def _completed_on(state: str, months: int, today: dt.date, rng: random.Random) -> dt.date:
+    """A completion date that leaves the course in `state` today."""
+    from lantern.calendar.deadlines import add_months  # noqa: PLC0415 - each part imports what it uses, beside it
+
+    if state == "lapsing":  # lapses within the next 90 days
+        return add_months(today, -months) + dt.timedelta(days=rng.randint(10, 80))
+    if state == "lapsed":
+        return add_months(today, -months) - dt.timedelta(days=rng.randint(20, 300))
+    return today - dt.timedelta(days=rng.randint(30, 700))
+
+
 def _training(rng: random.Random, progress: Callable[[str, int], None]) -> int:
-    return 0
+    """Staff's completions as imported from their agencies' learning systems (by csc's administrator for csc; the
+    other demo agencies have none, so their exports are recorded as their staff's own). Some who are current
+    renewed a completion that had lapsed, so the history shows a later completion counting instead."""
+    from lantern.accounts.models import User  # noqa: PLC0415 - each part imports what it uses, beside it
+    from lantern.calendar.deadlines import add_months  # noqa: PLC0415
+    from lantern.oversight.enums import TrainingSource  # noqa: PLC0415
+    from lantern.oversight.models import TrainingCourse, TrainingRecord  # noqa: PLC0415
+
+    today = timezone.localdate()
+    courses = {c.code: c for c in TrainingCourse.objects.all()}
+    staff = {u.username: u for u in User.objects.filter(username__in=[*TRAINING_PLAN, "admin1"])}
+    made = []
+    for username, plan in TRAINING_PLAN.items():
+        user = staff[username]
+        recorded_by = staff["admin1"] if user.agency_id == staff["admin1"].agency_id else user
+        for code, state in plan.items():
+            course = courses[code]
+            done = _completed_on(state, course.valid_months, today, rng)
+            dates = [done]
+            if state == "current" and rng.random() < 0.5:  # renewed: the completion before it had lapsed
+                dates.append(add_months(done, -course.valid_months) - dt.timedelta(days=rng.randint(5, 60)))
+            made += [
+                TrainingRecord(user=user, course=course, completed_on=on, lapses_on=add_months(on, course.valid_months),
+                               source=TrainingSource.IMPORTED, recorded_by=recorded_by)
+                for on in dates
+            ]  # fmt: skip
+    TrainingRecord.objects.bulk_create(made)
+    progress("CSE training records", len(made))
+    return len(made)
+
+
+# Children's social care's second- and third-line managers, whom its chain reaches when work stays overdue. They are
+# made with the borough rather than in DEMO_USERS, which every test's organisation is built from: there, a third and
+# fourth manager in csc would change who hears of strategy requests and how many managers each count finds.
+# (username, post, first name, last name)
+SENIOR_MANAGERS: tuple[tuple[str, str, str, str], ...] = (
+    ("sm1", "Service manager", "Farah", "Nadeem"),
+    ("hos1", "Head of service", "Gareth", "Pilling"),
+)
+# csc's chain: (post, username or None for the case's team manager, working days overdue)
+CSC_CHAIN: tuple[tuple[str, str | None, int], ...] = (
+    ("Team manager", None, 0),
+    ("Service manager", "sm1", 5),
+    ("Head of service", "hos1", 10),
+)
 
 
 def _chains(rng: random.Random, progress: Callable[[str, int], None]) -> int:
@@ -90,7 +159,7 @@ FEEDBACK: tuple[tuple[str, str, str, str, str, bool], ...] = (
 
 def _feedback(rng: random.Random, progress: Callable[[str, int], None]) -> int:
     """Feedback to the board over the last year, some answered and published by board1; dated by day only."""
-    from lantern.accounts.models import User  # noqa: PLC0415 - the demo's users exist by the time this runs
+    from lantern.accounts.models import User  # noqa: PLC0415 - each part imports what it uses, beside it
     from lantern.oversight.models import Feedback  # noqa: PLC0415
     from lantern.oversight.voice import REFERENCE_ALPHABET  # noqa: PLC0415
 
