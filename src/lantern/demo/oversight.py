@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from django.utils import timezone
 
@@ -183,8 +183,127 @@ def _feedback(rng: random.Random, progress: Callable[[str, int], None]) -> int:
     return len(made)
 
 
+# ILLUSTRATIVE FIGURES, NOT THE DfE's: invented to look like a real "Children in need" release (England about 650,000
+# completed assessments a year, most within 45 working days; about 80,000 initial conferences, most within 15
+# working days of the section 47 enquiry starting). For real comparisons, download the C2 and C4 files from
+# explore-education-statistics and run `lantern import children-in-need FILE`.
+# (region code, region name, assessments a year, initial child protection conferences a year)
+DEMO_REGIONS: tuple[tuple[str, str, int, int], ...] = (
+    ("E12000001", "North East", 37_000, 5_200),
+    ("E12000002", "North West", 100_000, 12_800),
+    ("E12000003", "Yorkshire and The Humber", 68_000, 8_400),
+    ("E12000004", "East Midlands", 51_000, 6_100),
+    ("E12000005", "West Midlands", 72_000, 8_900),
+    ("E12000006", "East of England", 58_000, 6_900),
+    ("E12000007", "London", 90_000, 9_600),
+    ("E12000008", "South East", 95_000, 10_200),
+    ("E12000009", "South West", 55_000, 6_300),
+)
+# Invented local authorities (codes in no real range), so the files look as downloaded; only LANTERN_LA_CODE's row
+# is kept. (new_la_code, old_la_code, name, region code, assessments a year, initial conferences a year)
+DEMO_AUTHORITIES: tuple[tuple[str, str, str, str, int, int], ...] = (
+    ("E06900001", "901", "Kestrelmoor", "E12000003", 2_100, 160),
+    ("E08900002", "902", "Harrowdale", "E12000003", 3_400, 260),
+    ("E10900003", "903", "Fellbridge", "E12000008", 900, 45),
+)
+# Shares of each year's work in each duration band, before each area's own variation.
+Row = dict[str, object]  # one row of a DfE file, by column
+C2_BANDS = {"Same_day": 0.17, "1-10_days": 0.12, "11-20_days": 0.17, "21-30_days": 0.16, "31-40_days": 0.20,
+            "41-45_days": 0.04, "46-50_days": 0.05, "51-60_days": 0.04, "61+_days": 0.05}  # fmt: skip
+C4_BANDS = {"Duration_0-10_days": 0.47, "Duration_11-15_days": 0.31, "Duration_16-20_days": 0.10,
+            "Duration_21+_days": 0.12}  # fmt: skip
+
+
+def _banded(rng: random.Random, total: int, bands: dict[str, float], within: tuple[str, ...]) -> dict[str, int]:
+    """Split a year's work across the duration bands, the share within the timescale varied by a few points."""
+    base_within = sum(bands[b] for b in within)
+    target = min(max(base_within + rng.uniform(-0.08, 0.06), 0.5), 0.97)
+    shares = {b: share * (target / base_within if b in within else (1 - target) / (1 - base_within))
+              for b, share in bands.items()}  # fmt: skip
+    return {b: round(total * share) for b, share in shares.items()}
+
+
+def _comparator_rows(rng: random.Random, year: int) -> tuple[list[Row], list[Row]]:
+    """One year's C2 and C4 rows: England, the nine regions and the invented authorities."""
+    from lantern.oversight.comparators import C2, C4  # noqa: PLC0415 - the demo's one use of the importer's layouts
+
+    def place(level: str, region: tuple[str, str] = ("", ""), la: tuple[str, str, str] = ("", "", "")) -> Row:
+        return {"time_period": str(year), "time_identifier": "Reporting year", "geographic_level": level,
+                "country_code": "E92000001", "country_name": "England", "region_code": region[0],
+                "region_name": region[1], "old_la_code": la[0], "new_la_code": la[1], "la_name": la[2]}  # fmt: skip
+
+    def rounded(counts: dict[str, int]) -> dict[str, int]:
+        return {k: int(round(v, -1)) for k, v in counts.items()}  # the DfE rounds England and regions to 10
+
+    def suppressed(counts: dict[str, int]) -> Row:
+        return {k: "c" if 1 <= v <= 5 else v for k, v in counts.items()}  # and suppresses an authority's 1 to 5
+
+    def c2(counts: Mapping[str, object], total: int) -> Row:
+        return {"category": "Duration of assessment", "Assessments_completed": total, **counts,
+                "25th_Percentile_days": rng.randint(14, 19), "Median_days": rng.randint(29, 35),
+                "75th_Percentile_days": rng.randint(41, 44)}  # fmt: skip
+
+    def c4(counts: Mapping[str, object], icpcs: int) -> Row:
+        enquiries = round(icpcs * rng.uniform(2.3, 2.8))
+        return {"category": "Section 47 enquiries and initial child protection conferences", "Section47": enquiries,
+                "Section47_child": round(enquiries * 0.93), "ICPC": icpcs, "ICPC_child": round(icpcs * 0.97),
+                **counts, "Duration_25th_Percentile": rng.randint(7, 9), "Duration_median": rng.randint(11, 13),
+                "Duration_75th_Percentile": rng.randint(15, 18)}  # fmt: skip
+
+    c2_rows, c4_rows = [], []
+    england2: dict[str, int] = dict.fromkeys(C2_BANDS, 0)
+    england4: dict[str, int] = dict.fromkeys(C4_BANDS, 0)
+    for code, name, assessments, icpcs in DEMO_REGIONS:
+        size = rng.uniform(0.94, 1.06)
+        bands2 = _banded(rng, round(assessments * size), C2_BANDS, C2.within)
+        bands4 = _banded(rng, round(icpcs * size), C4_BANDS, C4.within)
+        england2 = {k: england2[k] + v for k, v in bands2.items()}
+        england4 = {k: england4[k] + v for k, v in bands4.items()}
+        c2_rows.append({**place("Regional", (code, name)), **c2(rounded(bands2), round(sum(bands2.values()), -1))})
+        c4_rows.append({**place("Regional", (code, name)), **c4(rounded(bands4), round(sum(bands4.values()), -1))})
+    c2_rows.insert(0, {**place("National"), **c2(rounded(england2), round(sum(england2.values()), -1))})
+    c4_rows.insert(0, {**place("National"), **c4(rounded(england4), round(sum(england4.values()), -1))})
+    for new_code, old_code, name, region, assessments, icpcs in DEMO_AUTHORITIES:
+        where = place("Local authority", (region, {r[0]: r[1] for r in DEMO_REGIONS}[region]),
+                      (old_code, new_code, name))  # fmt: skip
+        bands2 = _banded(rng, round(assessments * rng.uniform(0.9, 1.1)), C2_BANDS, C2.within)
+        bands4 = _banded(rng, round(icpcs * rng.uniform(0.9, 1.1)), C4_BANDS, C4.within)
+        c2_rows.append({**where, **c2(suppressed(bands2), sum(bands2.values()))})
+        c4_rows.append({**where, **c4(suppressed(bands4), sum(bands4.values()))})
+    return c2_rows, c4_rows
+
+
 def _comparators(rng: random.Random, progress: Callable[[str, int], None]) -> int:
-    return 0
+    """Three years of illustrative C2 and C4 files in the DfE's layouts, written out and imported through the
+    importer exactly as downloaded files are."""
+    import csv  # noqa: PLC0415 - the demo's only files
+    import tempfile  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    from lantern.oversight.comparators import C2, C4, import_path  # noqa: PLC0415
+
+    today = timezone.localdate()
+    latest = today.year if today.month >= 4 else today.year - 1  # the last year ending 31 March
+    files: dict[str, list[Row]] = {"c2": [], "c4": []}
+    for year in range(latest - 2, latest + 1):
+        c2_rows, c4_rows = _comparator_rows(rng, year)
+        files["c2"] += c2_rows
+        files["c4"] += c4_rows
+    figures = 0
+    with tempfile.TemporaryDirectory() as folder:
+        for name, layout, rows in (("c2", C2, files["c2"]), ("c4", C4, files["c4"])):
+            path = Path(folder) / f"{name}_children_in_need_illustrative.csv"
+            with path.open("w", newline="", encoding="utf-8") as out:
+                columns = list(rows[0])
+                writer = csv.DictWriter(out, fieldnames=columns)
+                writer.writeheader()
+                writer.writerows(rows)
+            result = import_path(path=path, actor=None)
+            if result.errors:
+                raise ValueError(f"the demo's {layout.title} file did not import: {result.errors[:3]}")
+            figures += result.created + result.updated + result.unchanged
+    progress("DfE comparator figures (illustrative)", figures)
+    return figures
 
 
 def _digests(rng: random.Random, progress: Callable[[str, int], None]) -> int:

@@ -175,9 +175,9 @@ def _count(row: dict[str, str], column: str, line: int, errors: list[RowError]) 
     return value
 
 
-def _sum(row: dict[str, str], columns: Sequence[str], line: int, errors: list[RowError]) -> int | None:
+def _sum(counts: dict[str, int | None], columns: Sequence[str]) -> int | None:
     """The columns added up; None if any of them is a symbol (a partial sum would be wrong, not smaller)."""
-    parts = [_count(row, column, line, errors) for column in columns]
+    parts = [counts[column] for column in columns]
     return None if any(part is None for part in parts) else sum(p for p in parts if p is not None)
 
 
@@ -220,8 +220,8 @@ def read(text: str) -> tuple[Layout, list[Figure], list[RowError]]:
         found: list[RowError] = []
         period = _period(row, line, found)
         place = _place(row, line, found)
-        within = _sum(row, layout.within, line, found)
-        total = _sum(row, layout.total, line, found)
+        counts = {column: _count(row, column, line, found) for column in dict.fromkeys((*layout.within, *layout.total))}
+        within, total = _sum(counts, layout.within), _sum(counts, layout.total)
         if place is not None and not found:
             level, code, name = place
             # England's and the regions' figures are rounded to the nearest 10, so only an authority's exact
