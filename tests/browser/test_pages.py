@@ -171,6 +171,14 @@ PAGES: dict[str, PageCase] = {
     "case-oversight": PageCase("tm1", "/cases/{case}/oversight/", "Record management oversight", cases=True),
     "case-allocate": PageCase("tm1", "/cases/{case}/allocate/", "Allocate the lead practitioner", cases=True),
     "case-close": PageCase("tm1", "/cases/{plan_case}/close/", "Close the case", cases=True),
+    # Voice and feedback (the board's answer to one item: tests/browser/test_voice.py) and CSE training.
+    "have-your-say": PageCase("sw1", "/have-your-say/", "Have your say", shows=("0800 1111",)),
+    "have-your-say-answers": PageCase("sw1", "/have-your-say/answers/", "You said, we did"),
+    "feedback-new": PageCase("sw1", "/oversight/feedback/new/", "Tell the partnership board"),
+    "feedback-inbox": PageCase("board1", "/oversight/feedback/", "Feedback to the board"),
+    "training-own": PageCase("sw1", "/oversight/training/", "Your CSE training", shows=("Never completed",)),
+    "training-team": PageCase("tm1", "/oversight/training/team/", "Your team's CSE training", shows=("3 gaps",)),
+    "training-import": PageCase("admin1", "/oversight/training/team/", "Import CSE training records"),
     "not-found": PageCase("sw1", f"/people/{MISSING}/", "Page not found", status=404),
     "forbidden": PageCase("youth1", "/manage/users/", "You cannot do this", status=403),
 }
