@@ -32,7 +32,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 assets: src/lantern/web/static/build/lantern.css
 
-src/lantern/web/static/build/lantern.css: node_modules/.package-lock.json build-assets.mjs src/lantern/web/scss/lantern.scss
+src/lantern/web/static/build/lantern.css: node_modules/.package-lock.json build-assets.mjs $(wildcard src/lantern/web/scss/*.scss)
 	npm run --silent build
 
 chromium:
