@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from lantern.access.policy import (
@@ -479,7 +479,9 @@ def cse_nfa_decisions(*, since: dt.date | None = None) -> dict[str, int]:
     action, all by team managers, and strategy discussions that decided no s47 for a child at risk of CSE.
     No person in it (callers check the aggregate category)."""
     since = since or timezone.localdate() - dt.timedelta(days=365)
-    nfa = Referral.objects.filter(decision="nfa", decided_at__date__gte=since).exclude(manager_reason="")
+    # A manager's sign-off of a social worker's NFA carries a reason too: only CSE or exploitation referrals count.
+    cse = ~Q(cse_indicators=[]) | Q(names_exploiting_adults=True, source_kind__in=("health", "police"))
+    nfa = Referral.objects.filter(cse, decision="nfa", decided_at__date__gte=since).exclude(manager_reason="")
     no_s47 = StrategyDiscussion.objects.filter(outcome="no_s47", cse_risk=True, held_at__date__gte=since)
     return {"cse_referrals_closed_nfa": nfa.count(), "cse_strategy_no_s47": no_s47.count()}
 

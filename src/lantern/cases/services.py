@@ -1244,3 +1244,52 @@ def case_close(*, actor: User, case: Case, reason: str) -> Case:
     with transaction.atomic():
         move(case, Stage.CLOSED, actor=actor, reason=reason)
     return case
+
+
+# --- A manager's sign-off of no further action -----------------------------------------------------------------
+
+
+def referral_nfa_review(*, actor: User, referral: Referral, agree: bool | None, reason: str) -> Referral | None:
+    """A team manager's review of a social worker's decision of no further action, which closed the case with no
+    manager involved (the reviews found referrals closed with no one checking). Agreeing signs the decision off
+    with the manager's reason. Disagreeing keeps the manager's reason on the decision and records the same concerns,
+    from the same source, as a new referral received now, so the decision is made again within WT-REF-DECIDE-1 on
+    a new case; the social worker who decided is told. Returns that new referral (None on agreeing)."""
+    case = referral.case
+    require(actor, Action.UPDATE, case, purpose="sign off no further action")
+    errors: Errors = {}
+    decider = referral.decided_by
+    if not _is_manager(actor, case):
+        errors["agree"] = "Only a team manager in the case's agency signs off a decision of no further action"
+    elif referral.decision != ReferralDecision.NFA:
+        errors["agree"] = "Only a decision of no further action is signed off"
+    elif referral.manager_decision_at is not None:
+        errors["agree"] = "A team manager has already made or signed off this decision"
+    elif decider is not None and decider.role == Role.TEAM_MANAGER:
+        errors["agree"] = "A team manager made this decision: it needs no sign-off"
+    elif agree is None:
+        errors["agree"] = "Choose whether you agree with no further action"
+    reason = _text(errors, "reason", reason, "your reason, as team manager")
+    refuse_if_any(errors)
+    now = timezone.now()
+    with transaction.atomic():
+        referral.manager_decision_by, referral.manager_reason, referral.manager_decision_at = actor, reason, now
+        referral.save(update_fields=["manager_decision_by", "manager_reason", "manager_decision_at"])
+        _audit(actor, AuditAction.UPDATE, referral, "sign off no further action", {"agree": agree, "case": case.pk})
+        if agree:
+            return None
+        again = referral_record(
+            actor=actor, child=case.child, received_at=now, source_kind=referral.source_kind,
+            source_agency=referral.source_agency, source_person=referral.source_person, concerns=referral.concerns,
+            cse_indicators=referral.cse_indicators, names_exploiting_adults=referral.names_exploiting_adults,
+        )  # fmt: skip
+        if decider is not None:
+            # The message names cases, not the child, and leaves the reason in Lantern: it is emailed too.
+            message = (
+                f"{actor.get_full_name() or actor.username} did not agree with no further action on case {case.pk}: "
+                f"the referral is recorded again on case {again.case_id} for a new decision. Their reason is on case "
+                f"{case.pk}."
+            )
+            notify([decider], case=again.case, rule="WT-REF-DECIDE-1", item_key=f"nfa-review:{referral.pk}",
+                   message=message)  # fmt: skip
+    return again
