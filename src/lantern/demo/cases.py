@@ -5,7 +5,8 @@ contributes to assessments, tm1 decides what only a manager may), so the demo ke
 and the API keep. The cases stand at every stage — referrals waiting for a decision, early help, assessments,
 strategy discussions due, s47 enquiries, conferences due, child protection plans with reviews, core groups and
 visits, and closed cases (one a CSE referral closed with no further action by tm1, with her reason) — some on
-time, some late, some drifting, so a manager's list is true whenever the demo is run.
+time, some late, some drifting, so a manager's list is true whenever the demo is run. One child is missing now, and
+sw2 has broken the glass on a record another agency keeps to itself, for tm1 to review.
 
 Dates count back from today (`timezone.localdate()` when the demo is generated), not from the generator's
 fixed anchor: a deadline is late or on time relative to now. The seed decides which children, which worker
@@ -32,6 +33,8 @@ from django.db.models import Model
 from django.utils import timezone
 from faker import Faker
 
+from lantern.access.models import BreakGlass
+from lantern.access.services import break_glass_open
 from lantern.accounts.models import Agency, User
 from lantern.calendar.workdays import LONDON, is_working_day
 from lantern.cases import services
@@ -55,7 +58,7 @@ from lantern.cases.models import (
 )
 from lantern.cases.services import Attendee
 from lantern.people.enums import PersonKind, PersonStatus
-from lantern.people.models import Allocation, Person
+from lantern.people.models import Allocation, Person, SourceRecord
 
 CASE_AGES = (11, 16)  # the young people the CSE and Missing Team works with, by age on the day of the demo
 
@@ -497,6 +500,34 @@ class _Writer:
             self.settle(case.pk, offered)
         return episode
 
+    def gone(self, case: Case, moment: dt.datetime, *, by: User) -> None:
+        """The child went missing at `moment` and is not back yet."""
+        services.missing_record(
+            actor=by,
+            case=case,
+            missing_from=moment,
+            circumstances="Did not come home last night; her phone is off. Reported missing to the police.",
+        )
+        self.settle(case.pk, moment, MISSING)
+
+    def break_glass(self, children: Sequence[Person], moment: dt.datetime) -> None:
+        """sw2, out of hours, opens a record another agency keeps to itself about a child on the team's cases,
+        with her reason: it waits for tm1's review."""
+        record = (
+            SourceRecord.objects.filter(person__in=children, handling_code="C")
+            .exclude(agency__code="csc")
+            .order_by("recorded_at", "pk")
+            .first()
+        )
+        grant = break_glass_open(
+            actor=self.p.sw2,
+            target=record or children[0],
+            reason="Called out at night: she was found in a car with two adult men, and I needed to know what "
+            "the police hold about them before deciding whether she could go home.",
+        )
+        opened = BreakGlass.objects.filter(pk=grant.pk)
+        opened.update(opened_at=moment, expires_at=moment + (grant.expires_at - grant.opened_at))
+
     def oversight(self, case: Case, moment: dt.datetime) -> None:
         services.oversight_record(
             actor=self.p.tm1,
@@ -855,7 +886,8 @@ def cp_plan_review_late(w: _Writer, child: Person, lead: User | None) -> Case:
 
 
 def cp_plan_missing(w: _Writer, child: Person, lead: User | None) -> Case:
-    """A child on a plan who keeps going missing: return interviews held, declined, and one due now."""
+    """A child on a plan who keeps going missing: return interviews held, declined, one due now, and missing
+    again since the early hours of today."""
     assert lead is not None  # noqa: S101
     case = _plan(w, child, lead, 100)
     plan = case.plans.get()
@@ -865,6 +897,7 @@ def cp_plan_missing(w: _Writer, child: Person, lead: User | None) -> Case:
     w.missing(case, w.at(w.today - dt.timedelta(days=30), 6), by=lead, rhi="declined")
     w.missing(case, w.at(w.today - dt.timedelta(days=1), 6), by=lead, hours=30)
     w.oversight(case, w.at(w.wd(2), 11))
+    w.gone(case, w.at(w.today, 2), by=lead)
     return case
 
 
@@ -1018,6 +1051,7 @@ def generate_cases(
                 made += 1
                 if progress:
                     progress("cases", made)
+    writer.break_glass(chosen[:made], writer.at(writer.wd(2), 22))
     return made
 
 
