@@ -60,6 +60,14 @@ PAGES: dict[str, PageCase] = {
     "person-new": PageCase("sw1", "/people/new/", "Record a person"),
     "overview-manager": PageCase("tm1", "/overview/", "Kestrelmoor overview", shows=("Children and young people",)),
     "overview-board": PageCase("board1", "/overview/", "Kestrelmoor overview"),
+    # The partnership board's dashboard (its figures, CSV and print: tests/browser/test_board_dashboard.py).
+    "board-dashboard": PageCase(
+        "board1", "/oversight/board/", "Partnership board dashboard", shows=("Timeliness under each rule",)
+    ),
+    "board-dashboard-manager": PageCase("tm1", "/oversight/board/?period=12m", "Partnership board dashboard"),
+    "board-dashboard-bad-period": PageCase(
+        "board1", "/oversight/board/?period=yesterday", "Partnership board dashboard", shows=("There is a problem",)
+    ),
     # Entries are not asserted here: see test_information_governance_finds_entries_in_the_audit_log.
     "audit-log": PageCase("ig1", "/audit/", "Audit log"),
     "audit-log-filtered": PageCase("ig1", "/audit/?actor_username=cse1", "Audit log"),
