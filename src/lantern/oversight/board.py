@@ -386,10 +386,11 @@ class TimedRule:
     done: str
     tally: Callable[[_Tally], None] = field(repr=False)
     note: str = ""
+    named: str = ""  # where the rulebook's title names only part of what is counted
 
     @property
     def title(self) -> str:
-        return RULES[self.rule].title
+        return self.named or RULES[self.rule].title
 
 
 TIMED_RULES: tuple[TimedRule, ...] = (
@@ -411,7 +412,7 @@ TIMED_RULES: tuple[TimedRule, ...] = (
     TimedRule("MISS-RHI-72H", "the child returns from missing", "the return interview is held, or offered and "
               "declined", _return_interviews),
     TimedRule("LANTERN-INTEL-24H", "intelligence is received", "it is triaged (graded)", _intel_triage,
-              "High-risk intelligence within 24 hours; the rest within 5 working days."),
+              "High-risk intelligence within 24 hours; the rest within 5 working days.", "Intelligence triaged"),
     TimedRule("LANTERN-REASSURE", "a reassurance is given after earlier ones broke",
               "the team manager reviews it", _reassurances),
 )  # fmt: skip
