@@ -179,7 +179,6 @@ class Timing(StrEnum):
     OVERDUE = "overdue"
 
 
-TIMING_LABELS = {Timing.ON_TIME: "On time", Timing.LATE: "Late", Timing.OVERDUE: "Still open and overdue"}
 TOTAL = "total"
 
 
