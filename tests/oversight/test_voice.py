@@ -220,9 +220,9 @@ def test_who_may_do_what(users: dict[str, User]) -> None:
 # --- Counts for the board dashboard -------------------------------------------------------------------------
 
 
-def counted_in_sql(since: dt.date | None) -> dict[str, Any]:
+def counted_in_sql(since: dt.date | None, until: dt.date | None) -> dict[str, Any]:
     """The same counts, written independently: SQL over the table, months worked out in Python."""
-    where, params = ("WHERE submitted_on >= %s", [since]) if since else ("", [])
+    where, params = "WHERE submitted_on BETWEEN %s AND %s", [since or dt.date.min, until or dt.date.max]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT channel, theme, submitted_on, response, published FROM oversight_feedback {where}",
                        params)  # fmt: skip
@@ -238,13 +238,18 @@ def counted_in_sql(since: dt.date | None) -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize("since", [None, "half-year"])
-def test_the_summary_equals_an_independent_count_over_the_demo(users: dict[str, User], since: str | None) -> None:
+@pytest.mark.parametrize("window", ["ever", "half-year", "between"])
+def test_the_summary_equals_an_independent_count_over_the_demo(users: dict[str, User], window: str) -> None:
     made = _feedback(random.Random("oversight-test"), lambda _stage, _n: None)
     assert made == Feedback.objects.count() >= 15
-    start = timezone.localdate() - dt.timedelta(days=182) if since else None
-    expected = counted_in_sql(start)
-    summary = voice.feedback_summary(actor=users["tm1"], since=start)  # small numbers: nothing suppressed
+    today = timezone.localdate()
+    start, end = {
+        "ever": (None, None),
+        "half-year": (today - dt.timedelta(days=182), None),
+        "between": (today - dt.timedelta(days=300), today - dt.timedelta(days=100)),
+    }[window]
+    expected = counted_in_sql(start, end)
+    summary = voice.feedback_summary(actor=users["tm1"], since=start, until=end)  # small numbers: none suppressed
     assert not summary.suppressed
     assert (summary.received, summary.answered, summary.published) == (
         expected["received"], expected["answered"], expected["published"],
@@ -254,7 +259,8 @@ def test_the_summary_equals_an_independent_count_over_the_demo(users: dict[str, 
     assert {m: n for m, n in summary.monthly if n} == dict(expected["months"])
     months = [m for m, _n in summary.monthly]
     assert months == sorted(months)
-    assert months[-1] == timezone.localdate().replace(day=1)
+    assert months[-1] == (end or today).replace(day=1)
+    assert months[0] == (start or min(expected["months"])).replace(day=1)
     assert len(months) == len(set(months))
     assert all(m.day == 1 for m in months)
     # Every month from the first counted to this one, none skipped.

@@ -169,6 +169,7 @@ class FeedbackSummary:
     away from the total) are "c" unless the viewer holds small numbers."""
 
     since: dt.date | None
+    until: dt.date | None
     received: Count_
     answered: Count_
     published: Count_
@@ -190,13 +191,15 @@ def _months(first: dt.date, last: dt.date) -> list[dt.date]:
     return months
 
 
-def feedback_summary(*, actor: User, since: dt.date | None = None) -> FeedbackSummary:
-    """How much feedback the board has received (since a day, or ever), by channel, theme and month, and how much
-    it has answered and published. Counts only: nothing said and nobody who said it."""
+def feedback_summary(*, actor: User, since: dt.date | None = None, until: dt.date | None = None) -> FeedbackSummary:
+    """How much feedback the board has received (from `since` to `until`, both included, or ever), by channel, theme
+    and month, and how much of it the board has answered and published. Counts only: nothing said, nobody named."""
     require(actor, Action.VIEW, Category.AGGREGATE, purpose="see counts of feedback to the board")
     rows = Feedback.objects.order_by()
     if since is not None:
         rows = rows.filter(submitted_on__gte=since)
+    if until is not None:
+        rows = rows.filter(submitted_on__lte=until)
     totals = rows.aggregate(
         received=Count("pk"), answered=Count("pk", filter=~Q(response="")),
         published=Count("pk", filter=Q(published=True) & ~Q(response="")),
@@ -205,7 +208,7 @@ def feedback_summary(*, actor: User, since: dt.date | None = None) -> FeedbackSu
     themes = dict(rows.values_list("theme").annotate(n=Count("pk")))
     per_month = dict(rows.annotate(month=TruncMonth("submitted_on")).values_list("month").annotate(n=Count("pk")))
     first = since or min(per_month, default=None)
-    months = _months(first, timezone.localdate()) if first is not None else []
+    months = _months(first, until or timezone.localdate()) if first is not None else []
     counts = {
         "received": totals["received"], "answered": totals["answered"], "published": totals["published"],
         **{f"channel:{c}": channels.get(c, 0) for c in FeedbackChannel.values},
@@ -218,6 +221,7 @@ def feedback_summary(*, actor: User, since: dt.date | None = None) -> FeedbackSu
     seen = shown(counts, lines, full=full)
     return FeedbackSummary(
         since=since,
+        until=until,
         received=seen["received"],
         answered=seen["answered"],
         published=seen["published"],

@@ -77,6 +77,7 @@ class MonthCount(Schema):
 
 class SummaryOut(Schema):
     since: dt.date | None
+    until: dt.date | None
     received: int | str
     answered: int | str
     published: int | str
@@ -87,7 +88,8 @@ class SummaryOut(Schema):
 
 
 class SummaryParams(Schema):
-    since: dt.date | None = None
+    since: dt.date | None = Field(default=None, description="count feedback sent on or after this day")
+    until: dt.date | None = Field(default=None, description="and on or before this day")
 
 
 def _out(feedback: Feedback) -> FeedbackOut:
@@ -134,9 +136,10 @@ def feedback_response(request: HttpRequest, reference: str, payload: ResponseIn)
 @router.get("/feedback/summary", response=SummaryOut, summary="Counts of feedback by channel, theme and month")
 @guards(Category.AGGREGATE)
 def feedback_summary(request: HttpRequest, params: Query[SummaryParams]) -> SummaryOut:
-    summary = voice.feedback_summary(actor=signed_in_user(request), since=params.since)
+    summary = voice.feedback_summary(actor=signed_in_user(request), since=params.since, until=params.until)
     return SummaryOut(
-        since=summary.since, received=summary.received, answered=summary.answered, published=summary.published,
+        since=summary.since, until=summary.until, received=summary.received, answered=summary.answered,
+        published=summary.published,
         by_channel=[LabelCount(key=key, label=label, count=n)
                     for key, (label, n) in zip(FeedbackChannel.values, summary.by_channel, strict=True)],
         by_theme=[LabelCount(key=key, label=label, count=n)
