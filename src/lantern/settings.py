@@ -243,6 +243,9 @@ TASK_WORKER_IN_SERVE = _env_bool("LANTERN_TASK_WORKER", default=True)
 # Overdue case work goes to managers this often while `lantern serve` runs its worker (0: run `lantern escalate`
 # from cron or a scheduler instead).
 LANTERN_ESCALATE_MINUTES = _env_int("LANTERN_ESCALATE_MINUTES", 60)
+# Each member of staff's daily digest of overdue and due-soon work is made, and emailed, from this hour (London) while
+# `lantern serve` runs its worker (-1: run `lantern digest` once a day from cron or a scheduler instead).
+LANTERN_DIGEST_HOUR = _env_int("LANTERN_DIGEST_HOUR", 7)
 
 # Localities (issue 7): the name profiles and maps give the borough as a whole.
 LANTERN_BOROUGH_NAME = os.environ.get("LANTERN_BOROUGH_NAME", "Kestrelmoor")

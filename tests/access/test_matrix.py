@@ -97,6 +97,12 @@ EXERCISED: frozenset[tuple[Category, Action]] = frozenset(
         # CSE training: exercised by test_training_matrix (every user reads and records against every member of staff).
         (Category.TRAINING, Action.VIEW),
         (Category.TRAINING, Action.CREATE),
+        # Escalation chains: exercised by test_escalation_chain_matrix (every user views, adds to, changes and removes
+        # from every agency's chain, over the pages).
+        (Category.ESCALATION_CHAIN, Action.VIEW),
+        (Category.ESCALATION_CHAIN, Action.CREATE),
+        (Category.ESCALATION_CHAIN, Action.UPDATE),
+        (Category.ESCALATION_CHAIN, Action.DELETE),
         # Feedback to the board: exercised by test_feedback_matrix (practitioners write, the board reads and answers).
         (Category.FEEDBACK, Action.VIEW),
         (Category.FEEDBACK, Action.CREATE),

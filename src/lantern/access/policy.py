@@ -50,6 +50,7 @@ class Category(StrEnum):
     SMALL_NUMBERS = "small_numbers"
     LANGUAGE_GUIDE = "language_guide"
     NETWORK = "network"
+    ESCALATION_CHAIN = "escalation_chain"
     TRAINING = "training"
     FEEDBACK = "feedback"
 
@@ -73,6 +74,8 @@ CATEGORY_LABELS: Mapping[Category, str] = {
     Category.SCREENING: "a child's CSE risk screening (the indicators agencies raised, the level and its reasons)",
     Category.SMALL_NUMBERS: "counts of 1 to 5 in aggregate figures (shown to others as suppressed)",
     Category.LANGUAGE_GUIDE: "the partnership's guide to language that blames children, with better phrases",
+    Category.ESCALATION_CHAIN: "an agency's escalation chain (who hears of overdue work, after how many working "
+    "days)",
     Category.TRAINING: "staff's CSE training records (which course each completed, and when it lapses)",
     Category.FEEDBACK: "feedback to the partnership board from practitioners and young people (the author named "
     "only where they chose to be)",
@@ -215,6 +218,10 @@ POLICY: tuple[Grant, ...] = (
     _grant({_R.BOARD_MEMBER}, Category.FEEDBACK, {_A.VIEW, _A.UPDATE}),
     # System administrators manage accounts and see no personal data.
     _grant({_R.SYSTEM_ADMIN}, Category.USER_ACCOUNT, {_A.VIEW, _A.CREATE, _A.UPDATE}),
+    # Escalation chains name posts and staff, never a child: a system administrator keeps their agency's, and its
+    # managers read it, because they are its first levels.
+    _grant({_R.SYSTEM_ADMIN}, Category.ESCALATION_CHAIN, {_A.VIEW, _A.CREATE, _A.UPDATE, _A.DELETE}, _C.SAME_AGENCY),
+    _grant({_R.TEAM_MANAGER}, Category.ESCALATION_CHAIN, {_A.VIEW}, _C.SAME_AGENCY),
 )
 
 BREAK_GLASS_ROLES: frozenset[Role] = PRACTITIONERS

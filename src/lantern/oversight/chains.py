@@ -94,6 +94,10 @@ def escalation_raise(*, actor: User, case: Case, rule: str, item_key: str, label
         )
     refuse_if_any(errors)
     target = above[0]
-    message = f"{actor.get_full_name() or actor.username} escalated case {case.pk}: {label} (rule {rule}). {note}"
+    # The note stays in Lantern: a manager's words may name the child, and the notification is also emailed.
+    message = (
+        f"{actor.get_full_name() or actor.username} escalated case {case.pk}: {label} (rule {rule}). "
+        "Their note is on your alerts page."
+    )
     with transaction.atomic():
         return raise_to(target, case=case, rule=rule, item_key=item_key, message=message, raised_by=actor, note=note)

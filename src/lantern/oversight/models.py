@@ -76,6 +76,10 @@ class EscalationLevel(models.Model):
         ordering = ["agency", "level"]
         constraints = [models.UniqueConstraint(fields=["agency", "level"], name="escalation_level_once")]
 
+    ACCESS_CATEGORY = "escalation_chain"
+    AUDIT_TYPE = "escalation_level"
+    ACCESS_FIELDS = {"same_agency": ("agency_id",)}
+
     def __str__(self) -> str:
         return f"{self.agency_id} level {self.level}: {self.title}"
 
@@ -100,7 +104,10 @@ class Escalation(models.Model):
 
     class Meta:
         ordering = ["-raised_at"]
-        constraints = [models.UniqueConstraint(fields=["rule", "item_key", "level"], name="escalation_once")]
+        # Once per recipient: a level meaning "the case's team manager" may mean several (a team with no manager).
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "item_key", "level", "recipient"], name="escalation_once"),
+        ]
 
     AUDIT_TYPE = "escalation"
 
