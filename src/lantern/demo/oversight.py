@@ -95,8 +95,41 @@ CSC_CHAIN: tuple[tuple[str, str | None, int], ...] = (
 )
 
 
-def _chains(rng: random.Random, progress: Callable[[str, int], None]) -> int:
-    return 0
+def _chains(rng: random.Random, progress: Callable[[str, int], None]) -> int:  # noqa: ARG001 - draws nothing
+    """csc's chain climbs from the case's team manager to its service manager after 5 working days overdue and its
+    head of service after 10. Every other agency that works with children has the default written out (the case's
+    team manager from the first day), so its administrator sees it and can add to it."""
+    import zlib  # noqa: PLC0415 - only for the managers' invented registration numbers
+
+    from django.conf import settings  # noqa: PLC0415
+
+    from lantern.access.roles import Role  # noqa: PLC0415
+    from lantern.accounts.enums import AgencyKind  # noqa: PLC0415
+    from lantern.accounts.models import Agency, User  # noqa: PLC0415
+    from lantern.oversight.models import EscalationLevel  # noqa: PLC0415
+
+    csc = Agency.objects.get(code="csc")
+    for username, _post, first_name, last_name in SENIOR_MANAGERS:
+        manager, _ = User.objects.update_or_create(username=username, defaults={
+            "agency": csc, "team": None, "role": Role.TEAM_MANAGER, "first_name": first_name, "last_name": last_name,
+            "email": f"{username}@kestrelmoor.example", "is_active": True,
+            "swe_registration": f"SW{zlib.crc32(username.encode()) % 10**6:06d}",
+            "swe_registration_expires": dt.date(timezone.localdate().year + 1, 11, 30),
+        })  # fmt: skip
+        manager.set_password(settings.LANTERN_DEMO_PASSWORD)
+        manager.save(update_fields=["password"])
+    made = 0
+    for agency in Agency.objects.exclude(kind=AgencyKind.PARTNERSHIP).order_by("code"):
+        levels = CSC_CHAIN if agency.pk == csc.pk else CSC_CHAIN[:1]
+        for number, (title, named, days) in enumerate(levels, start=1):
+            recipient = User.objects.get(username=named) if named else None
+            EscalationLevel.objects.update_or_create(
+                agency=agency, level=number,
+                defaults={"title": title, "recipient": recipient, "after_working_days": days},
+            )  # fmt: skip
+            made += 1
+    progress("escalation chains", made)
+    return made
 
 
 # Invented feedback in the words practitioners and young people use: no real person, place or service.
@@ -306,5 +339,10 @@ def _comparators(rng: random.Random, progress: Callable[[str, int], None]) -> in
     return figures
 
 
-def _digests(rng: random.Random, progress: Callable[[str, int], None]) -> int:
-    return 0
+def _digests(rng: random.Random, progress: Callable[[str, int], None]) -> int:  # noqa: ARG001 - draws nothing
+    """Today's digests, as the morning job makes them, emailed through the demo's mail backend."""
+    from lantern.oversight.alerts import digests_send  # noqa: PLC0415 - the borough exists by the time this runs
+
+    made = digests_send().made
+    progress("daily digests", made)
+    return made
