@@ -187,6 +187,11 @@ PAGES: dict[str, PageCase] = {
     "training-own": PageCase("sw1", "/oversight/training/", "Your CSE training", shows=("Never completed",)),
     "training-team": PageCase("tm1", "/oversight/training/team/", "Your team's CSE training", shows=("3 gaps",)),
     "training-import": PageCase("admin1", "/oversight/training/team/", "Import CSE training records"),
+    # Alerts (notifications from the cases above), and csc's escalation chain as its admin and its manager see it.
+    "alerts": PageCase("tm1", "/oversight/alerts/", "Your alerts", shows=("LANTERN-REASSURE",), cases=True),
+    "escalation-chain": PageCase("admin1", "/oversight/escalation-chain/", "Escalation chain", shows=("Add a level",)),
+    "escalation-chain-manager": PageCase("tm1", "/oversight/escalation-chain/", "Escalation chain"),
+    "escalation-level-new": PageCase("admin1", "/oversight/escalation-chain/new/", "Add a level"),
     "not-found": PageCase("sw1", f"/people/{MISSING}/", "Page not found", status=404),
     "forbidden": PageCase("youth1", "/manage/users/", "You cannot do this", status=403),
 }
