@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
@@ -391,3 +392,22 @@ def test_the_page_and_csv_show_the_same_figures(tm1: User) -> None:
     lines = export.content.decode().splitlines()
     intel = next(r for r in rules if r.rule == "LANTERN-INTEL-24H")
     assert f"timeliness,LANTERN-INTEL-24H,whole period,all,total,{intel.whole.total}" in lines
+
+
+def test_the_periods_are_the_last_12_months_and_the_last_eight_quarters() -> None:
+    choices = board.periods(dt.date(2026, 2, 10))
+    assert [p.key for p in choices] == ["12m", "2026-Q1", "2025-Q4", "2025-Q3", "2025-Q2", "2025-Q1", "2024-Q4",
+                                        "2024-Q3", "2024-Q2"]  # fmt: skip
+    year, this_quarter, last_quarter = choices[0], choices[1], choices[2]
+    assert (year.first, year.last, len(year.months)) == (dt.date(2025, 3, 1), dt.date(2026, 2, 28), 12)
+    assert this_quarter.label == "January to March 2026 (so far)"
+    assert (last_quarter.label, last_quarter.first, last_quarter.last) == (
+        "October to December 2025",
+        dt.date(2025, 10, 1),
+        dt.date(2025, 12, 31),
+    )
+    assert last_quarter.until == dt.datetime(2026, 1, 1, tzinfo=LONDON)
+    assert board.period_for(None, dt.date(2026, 2, 10)) == year
+    with pytest.raises(ValidationError) as refused:
+        board.period_for("2019-Q1", dt.date(2026, 2, 10))
+    assert "period" in refused.value.message_dict
