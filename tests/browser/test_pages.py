@@ -192,6 +192,22 @@ PAGES: dict[str, PageCase] = {
     "escalation-chain": PageCase("admin1", "/oversight/escalation-chain/", "Escalation chain", shows=("Add a level",)),
     "escalation-chain-manager": PageCase("tm1", "/oversight/escalation-chain/", "Escalation chain"),
     "escalation-level-new": PageCase("admin1", "/oversight/escalation-chain/new/", "Add a level"),
+    # A team manager's dashboard (every figure, the sign-off and escalation: tests/browser/test_team_dashboard.py).
+    "team-dashboard": PageCase(
+        "tm1", "/oversight/team/", "Team dashboard", shows=("LANTERN-REASSURE", "Priya Okafor"), cases=True
+    ),
+    "team-caseloads": PageCase(
+        "tm1", "/oversight/team/caseloads/", "Open cases by lead practitioner", shows=("Priya Okafor",), cases=True
+    ),
+    "team-missing": PageCase(
+        "tm1", "/oversight/team/missing/", "Children missing now", shows=(f"Alpha {FAMILY_NAME}",), cases=True
+    ),
+    "team-break-glass": PageCase(
+        "tm1", "/oversight/team/break-glass/", "Break-glass access to review", shows=(BREAK_GLASS_REASON,)
+    ),
+    "team-reallocate": PageCase(
+        "tm1", "/oversight/team/cases/{case}/reallocate/", "Reallocate the case", shows=("Priya Okafor",), cases=True
+    ),
     "not-found": PageCase("sw1", f"/people/{MISSING}/", "Page not found", status=404),
     "forbidden": PageCase("youth1", "/manage/users/", "You cannot do this", status=403),
 }
