@@ -76,7 +76,8 @@ class EscalateForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
         max_length=NOTE_LIMIT,
-        help_text="Say what is stuck and what you need from them. They receive it in Lantern and by email.",
+        help_text="Say what is stuck and what you need from them. They are told in Lantern and by email; your note "
+        "stays in Lantern, so it may name the child.",
         error_messages={"max_length": f"Your note must be {NOTE_LIMIT:,} characters or fewer"},
     )
 
