@@ -129,7 +129,8 @@ def test_a_cse_referral_is_taken_to_a_child_protection_plan(
 
     # The manager, in their own browser, sees the enquiry's deadlines with their rule ids and due dates.
     sign_in_to_home(manager_page, "tm1", demo_password)
-    manager_page.get_by_role("navigation", name="Menu").get_by_role("link", name="Team work").click()
+    manager_page.get_by_role("navigation", name="Menu").get_by_role("link", name="Team dashboard").click()
+    manager_page.get_by_role("link", name="the team's work list").click()
     expect(manager_page.get_by_role("heading", level=1)).to_have_text("Team work")
     due = {item.rule: item.due_on for item in selectors.deadlines_for(Case.objects.get(pk=case.pk))}
     for rule in ("LOCAL-S47-15", "WT-ICPC-15"):

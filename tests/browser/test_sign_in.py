@@ -42,13 +42,19 @@ DEMO_USERS = [
 KNOWN_NAVIGATION: dict[str, tuple[set[str], set[str]]] = {
     "sw1": (
         {"Home", "Find a person", "Record a person", "Who looked at my records", "Cases"},
-        {"Users", "Audit log", "Team work"},
+        {"Users", "Audit log", "Team dashboard", "Feedback to the board", "Escalation chain"},
     ),
-    "board1": ({"Overview", "Localities"}, {"Find a person", "Record a person", "Users", "Cases"}),
-    "admin1": ({"Users"}, {"Find a person", "Record a person", "Cases"}),
+    "board1": (
+        {"Overview", "Localities", "Partnership dashboard", "Feedback to the board"},
+        {"Find a person", "Record a person", "Users", "Cases", "Your alerts", "Have your say"},
+    ),
+    "admin1": ({"Users", "Escalation chain"}, {"Find a person", "Record a person", "Cases", "Partnership dashboard"}),
     "ig1": ({"Audit log"}, {"Record a person"}),
-    "tm1": ({"Find a person", "Overview", "Break-glass reviews", "Cases", "Team work"}, {"Users"}),
-    "youth1": ({"Find a person", "Overview", "Localities"}, {"Users", "Audit log", "Team work"}),
+    "tm1": (
+        {"Find a person", "Overview", "Break-glass reviews", "Cases", "Team dashboard", "Your alerts", "CSE training"},
+        {"Users", "Feedback to the board"},
+    ),
+    "youth1": ({"Find a person", "Overview", "Localities", "Have your say"}, {"Users", "Audit log", "Team dashboard"}),
 }
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.urls import reverse
 
-from lantern.access.policy import Action, Category, can, role_of
+from lantern.access.policy import Action, Category, Draft, can, role_of
 from lantern.access.roles import PRACTITIONERS, Role
 
 if TYPE_CHECKING:
@@ -62,10 +62,17 @@ NAVIGATION: tuple[NavItem, ...] = (
         lambda u: can(u, Action.UPDATE, Category.SCREENING),
     ),
     NavItem(
-        "Team work",
-        "cases:team_work",
-        "Every open case in the teams you manage, with overdue and due-soon work per worker.",
+        "Team dashboard",
+        "oversight:team",
+        "What needs you in the teams you manage: caseloads, overdue work, decisions to sign off, children missing "
+        "and break glass to review, each to act on.",
         lambda u: role_of(u) == Role.TEAM_MANAGER,
+    ),
+    NavItem(
+        "Your alerts",
+        "oversight:alerts",
+        "What is overdue and due soon on your work, work escalated to you, and your notifications.",
+        lambda u: role_of(u) in PRACTITIONERS,
     ),
     NavItem(
         "Intelligence",
@@ -98,6 +105,37 @@ NAVIGATION: tuple[NavItem, ...] = (
         lambda u: can(u, Action.VIEW, Category.AGGREGATE),
     ),
     NavItem(
+        "Partnership dashboard",
+        "oversight:board",
+        "How the partnership is doing: timeliness under each rule beside England and the region, who shares, "
+        "screening levels, training and what practitioners and young people tell the board.",
+        lambda u: can(u, Action.VIEW, Category.AGGREGATE),
+    ),
+    NavItem(
+        "Feedback to the board",
+        "oversight:feedback_inbox",
+        "Read, answer and publish what practitioners and young people tell the partnership board.",
+        lambda u: can(u, Action.VIEW, Category.FEEDBACK),
+    ),
+    NavItem(
+        "Have your say",
+        "oversight:feedback_new",
+        "Tell the partnership board what helps and what gets in the way, with your name or anonymously.",
+        lambda u: can(u, Action.CREATE, Category.FEEDBACK),
+    ),
+    NavItem(
+        "CSE training",
+        "oversight:training",
+        "The CSE courses your role needs, where you stand and when each lapses; a manager's team's gaps.",
+        lambda u: can(u, Action.VIEW, Category.TRAINING),
+    ),
+    NavItem(
+        "Team CSE training",
+        "oversight:training_team",
+        "Your staff's CSE training gaps; record completions, or import them from your learning system.",
+        lambda u: can(u, Action.CREATE, Draft(Category.TRAINING, u.agency_id)),
+    ),
+    NavItem(
         "Overview",
         "web:overview",
         "Figures for the borough, with no person in them.",
@@ -120,6 +158,12 @@ NAVIGATION: tuple[NavItem, ...] = (
         "access:break_glass_review",
         "Review emergency access your team members opened outside their normal access.",
         lambda u: role_of(u) in {Role.TEAM_MANAGER, Role.INFORMATION_GOVERNANCE},
+    ),
+    NavItem(
+        "Escalation chain",
+        "oversight:escalation_chain",
+        "Who hears of overdue work, and after how many working days.",
+        lambda u: can(u, Action.VIEW, Draft(Category.ESCALATION_CHAIN, u.agency_id)),
     ),
     NavItem(
         "Users",
