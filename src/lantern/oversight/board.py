@@ -836,7 +836,7 @@ def board_map(*, actor: User) -> Profile:
 
 def board_voice(*, actor: User, period: Period) -> FeedbackSummary:
     """What practitioners and young people told the board in the period (the voice part's own counts)."""
-    return feedback_summary(actor=actor, since=period.first)
+    return feedback_summary(actor=actor, since=period.first, until=period.last)
 
 
 # --- Everything as CSV ------------------------------------------------------------------------------------------
