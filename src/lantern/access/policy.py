@@ -74,8 +74,7 @@ CATEGORY_LABELS: Mapping[Category, str] = {
     Category.SCREENING: "a child's CSE risk screening (the indicators agencies raised, the level and its reasons)",
     Category.SMALL_NUMBERS: "counts of 1 to 5 in aggregate figures (shown to others as suppressed)",
     Category.LANGUAGE_GUIDE: "the partnership's guide to language that blames children, with better phrases",
-    Category.ESCALATION_CHAIN: "an agency's escalation chain (who hears of overdue work, after how many working "
-    "days)",
+    Category.ESCALATION_CHAIN: "an agency's escalation chain (who hears of overdue work, after how many working days)",
     Category.TRAINING: "staff's CSE training records (which course each completed, and when it lapses)",
     Category.FEEDBACK: "feedback to the partnership board from practitioners and young people (the author named "
     "only where they chose to be)",
