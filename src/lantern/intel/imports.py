@@ -29,7 +29,7 @@ from lantern.intel.enums import MAX_SHORT, Knowledge, Scheme, Status, Urgency
 from lantern.intel.models import IntelReport
 from lantern.intel.rules import INT_3X5X2, INT_5X5X5_LEGACY
 from lantern.intel.services import parse_when, report_submit
-from lantern.people.imports import FileError, RowError
+from lantern.people.imports import FileError, RowError, data_rows
 
 REQUIRED_COLUMNS = ("report_id", "submitted_by", "what", "when", "where", "knowledge", "urgency")
 KNOWN_COLUMNS = (
@@ -137,19 +137,8 @@ def _rows(*, text: str) -> Iterator[tuple[int, dict[str, str]]]:
     repeated = sorted({c for c in header if header.count(c) > 1})
     if repeated:
         raise FileError(f"line 1: column(s) {', '.join(repeated)} appear more than once")
-    start = reader.line_num + 1
-    while True:
-        try:
-            values = next(reader, None)
-        except csv.Error as error:
-            raise FileError(f"line {start}: the row cannot be read as CSV ({error})") from error
-        if values is None:
-            return
-        if values and len(values) != len(header):
-            raise FileError(f"line {start}: {len(values)} values where the header has {len(header)} columns")
-        if any(v.strip() for v in values):
-            yield start, dict(zip(header, values, strict=True))
-        start = reader.line_num + 1
+    for line, values in data_rows(reader, len(header)):
+        yield line, dict(zip(header, values, strict=True))
 
 
 def _parse_moment(*, raw: str) -> dt.datetime:

@@ -35,7 +35,7 @@ from lantern.locality.catalogue import ensure_standard_indicators
 from lantern.locality.enums import COMPARATOR_KINDS, AreaKind, ImportKind
 from lantern.locality.models import Area, ImportBatch, Indicator, IndicatorValue
 from lantern.locality.periods import Period, PeriodError, parse_period
-from lantern.people.imports import FileError, RowError
+from lantern.people.imports import FileError, RowError, data_rows
 
 Progress = Callable[[], None] | None
 LABEL = "import:locality"
@@ -123,19 +123,8 @@ def _csv_rows(
     repeated = sorted({c for c in lowered if lowered.count(c) > 1})
     if repeated:
         raise FileError(f"line 1: column(s) {', '.join(repeated)} appear more than once")
-    start = reader.line_num + 1
-    while True:
-        try:
-            values = next(reader, None)
-        except csv.Error as error:
-            raise FileError(f"line {start}: the row cannot be read as CSV ({error})") from error
-        if values is None:
-            return
-        if any(v.strip() for v in values):
-            if len(values) != len(header):
-                raise FileError(f"line {start}: {len(values)} values where the header has {len(header)} columns")
-            yield start, dict(zip(lowered, (v.strip() for v in values), strict=True))
-        start = reader.line_num + 1
+    for line, values in data_rows(reader, len(header)):
+        yield line, dict(zip(lowered, (v.strip() for v in values), strict=True))
 
 
 def _count(raw: str, *, line: int, column: str, errors: list[RowError], required: bool) -> int | None:

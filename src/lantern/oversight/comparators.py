@@ -33,7 +33,7 @@ from django.utils import timezone
 from lantern.audit.services import AuditAction, Outcome, audit_record
 from lantern.oversight.enums import ComparatorMeasure, GeographicLevel
 from lantern.oversight.models import ComparatorFigure
-from lantern.people.imports import FileError, RowError
+from lantern.people.imports import FileError, RowError, data_rows
 
 if TYPE_CHECKING:
     from lantern.accounts.models import User
@@ -140,19 +140,8 @@ def _rows(text: str) -> tuple[Layout, Iterator[tuple[int, dict[str, str]]]]:
         raise FileError(f"line 1: column(s) {', '.join(repeated)} appear more than once")
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
-        start = reader.line_num + 1
-        while True:
-            try:
-                values = next(reader, None)
-            except csv.Error as error:
-                raise FileError(f"line {start}: the row cannot be read as CSV ({error})") from error
-            if values is None:
-                return
-            if any(v.strip() for v in values):
-                if len(values) != len(header):
-                    raise FileError(f"line {start}: {len(values)} values where the header has {len(header)} columns")
-                yield start, dict(zip(header, (v.strip() for v in values), strict=True))
-            start = reader.line_num + 1
+        for line, values in data_rows(reader, len(header)):
+            yield line, dict(zip(header, (v.strip() for v in values), strict=True))
 
     return layout, rows()
 

@@ -81,6 +81,26 @@ class FileError(ValueError):
     """The file as a whole cannot be read: the message names the line where it can."""
 
 
+def data_rows(reader: Any, columns: int) -> Iterator[tuple[int, list[str]]]:
+    """(line, values) for each row after the header (already read from `reader`, a `csv.reader`) with any value
+    in it. The line is where the row starts, counting the header as line 1, so a row with a quoted line break in
+    it is still found where it begins. Unreadable CSV, or a row with other than `columns` values, is a
+    `FileError` naming its line."""
+    start = reader.line_num + 1
+    while True:
+        try:
+            values = next(reader, None)
+        except csv.Error as error:
+            raise FileError(f"line {start}: the row cannot be read as CSV ({error})") from error
+        if values is None:
+            return
+        if any(v.strip() for v in values):
+            if len(values) != columns:
+                raise FileError(f"line {start}: {len(values)} values where the header has {columns} columns")
+            yield start, values
+        start = reader.line_num + 1
+
+
 def _split(value: str) -> list[str]:
     return [part.strip() for part in value.split(MULTI) if part.strip()]
 
