@@ -12,9 +12,11 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from lantern.access.roles import Role
 from lantern.cases.enums import Stage
 from lantern.demo.cases import children_in_database, generate_cases, stage_counts
 from lantern.demo.generator import DEFAULT_SEED, DEMO_USERS, demo_present, ensure_organisation, generate
+from lantern.demo.oversight import SENIOR_MANAGERS
 from lantern.people.enums import PersonStatus
 from lantern.people.linking import linkage_run_execute, linkage_run_start
 from lantern.people.models import Person
@@ -52,6 +54,8 @@ class Command(BaseCommand):
             table.add_column(column)
         for user in DEMO_USERS:
             table.add_row(user.username, user.agency, user.role.label)
+        for username, post, _first, _last in SENIOR_MANAGERS:
+            table.add_row(username, "csc", f"{Role.TEAM_MANAGER.label}: {post.lower()} (escalation chain)")
         console.print(table)
         if not options["no_serve"]:
             call_command("serve", bind=f"127.0.0.1:{options['port']}", workers=2)
