@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -91,8 +91,14 @@ def add_working_days(start: dt.date, days: int) -> dt.date:
     working day is itself day 1 (so 1 working day is due the same day)."""
     if days < 0:
         raise ValueError("count forwards only")
-    not_working = extra_bank_holidays() | closure_days()
-    if days and not start_is_day_zero() and _is_working_day(start, not_working):
+    return _counted(start, days, extra_bank_holidays() | closure_days(), start_is_day_zero())
+
+
+@lru_cache(maxsize=65_536)
+def _counted(start: dt.date, days: int, not_working: frozenset[dt.date], day_zero: bool) -> dt.date:
+    # Remembered with the settings it was counted under: a work list counts from the same few hundred days again
+    # and again, and a changed setting is a different key.
+    if days and not day_zero and _is_working_day(start, not_working):
         days -= 1
     day, counted = start, 0
     while counted < days:

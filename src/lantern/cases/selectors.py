@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from types import SimpleNamespace
 from typing import Any
 
-from django.db.models import Model, Prefetch, Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from lantern.access.policy import (
@@ -134,33 +135,21 @@ def _item(case: Case, key: str, label: str, rule: str, start: dt.date | dt.datet
     return DueItem(case=case, key=key, label=label, rule=rule, due_at=deadline.due_at(), basis=deadline.basis.value)
 
 
-# Every item below reads the case's rows through `_rows`, so a list of cases fetched with `with_deadline_rows`
-# answers from a dozen queries however many cases it holds. Only the columns the deadlines read are fetched, and
-# into plain list attributes (`to_attr`): Django's default prefetch builds a queryset per case and relation, and a
-# team's open cases at ten times the demo's size spent longer on that than on the rows themselves.
-_CASE = ("id", "case_id")
-DEADLINE_ROWS: dict[str, QuerySet[Any]] = {
-    "referrals": Referral.objects.only(*_CASE, "decision", "received_at"),
-    "strategy_discussions": StrategyDiscussion.objects.only(
-        *_CASE, "held_at", "concerns_identified_at", "immediate_risk"
-    ),
-    "enquiries": Section47Enquiry.objects.only(*_CASE, "outcome", "started_at"),
-    "conferences": Conference.objects.only(*_CASE, "kind", "enquiry_id"),
-    "assessments": Assessment.objects.select_related("referral").only(
-        *_CASE, "status", "referral_id", "referral__received_at"
-    ),
-    "plans": ProtectionPlan.objects.only(
-        *_CASE, "ended_on", "started_on", "visit_interval_working_days", "seen_alone_exception"
-    ).prefetch_related(
-        Prefetch("reviews", Conference.objects.only("id", "plan_id", "kind", "held_on"), to_attr="deadline_reviews"),
-        Prefetch(
-            "core_groups", CoreGroupMeeting.objects.only("id", "plan_id", "held_on"), to_attr="deadline_core_groups"
-        ),
-    ),
-    "visits": Visit.objects.only(*_CASE, "visited_at", "child_seen", "seen_alone"),
-    "missing_episodes": MissingEpisode.objects.only(*_CASE, "returned_at", "rhi_held_at", "rhi_declined_reason"),
-    "reassurances": Reassurance.objects.only(*_CASE, "flagged", "acknowledged_at", "recorded_at"),
-    "oversight": OversightEntry.objects.only(*_CASE, "recorded_at"),
+# Every item below reads the case's rows through `_rows`, so the cases `with_deadline_rows` returns answer from a
+# dozen queries however many there are. Those rows are plain records of just the columns the deadlines read:
+# model instances, built by Django's prefetch machinery, cost a team's open cases at ten times the demo's size
+# several times what the queries did.
+_DEADLINE_COLUMNS: dict[str, tuple[type[Model], tuple[str, ...]]] = {
+    "referrals": (Referral, ("decision", "received_at")),
+    "strategy_discussions": (StrategyDiscussion, ("held_at", "concerns_identified_at", "immediate_risk")),
+    "enquiries": (Section47Enquiry, ("outcome", "started_at")),
+    "conferences": (Conference, ("kind", "enquiry_id", "plan_id", "held_on")),
+    "assessments": (Assessment, ("status", "referral__received_at")),
+    "plans": (ProtectionPlan, ("ended_on", "started_on", "visit_interval_working_days", "seen_alone_exception")),
+    "visits": (Visit, ("visited_at", "child_seen", "seen_alone")),
+    "missing_episodes": (MissingEpisode, ("returned_at", "rhi_held_at", "rhi_declined_reason")),
+    "reassurances": (Reassurance, ("flagged", "acknowledged_at", "recorded_at")),
+    "oversight": (OversightEntry, ("recorded_at",)),
 }
 
 
@@ -168,10 +157,32 @@ def _attr(name: str) -> str:
     return f"deadline_{name}"
 
 
-def with_deadline_rows(cases: QuerySet[Case]) -> QuerySet[Case]:
-    return cases.prefetch_related(
-        *(Prefetch(name, queryset=rows, to_attr=_attr(name)) for name, rows in DEADLINE_ROWS.items())
+def _records(model: type[Model], owner: str, columns: tuple[str, ...], ids: list[int]) -> dict[int, list[Any]]:
+    """The rows of `model` whose `owner` is in `ids`, as records of `columns`, by owner, in the model's order."""
+    found: dict[int, list[Any]] = {}
+    for row in model._default_manager.filter(**{f"{owner}__in": ids}).values("id", owner, *columns):
+        fields = {column: row[column] for column in columns if "__" not in column}
+        if "referral__received_at" in row:  # an assessment counts from its referral
+            fields["referral"] = SimpleNamespace(received_at=row["referral__received_at"])
+        found.setdefault(row[owner], []).append(SimpleNamespace(pk=row["id"], **fields))
+    return found
+
+
+def with_deadline_rows(cases: QuerySet[Case]) -> list[Case]:
+    """The cases, each carrying the rows its deadlines read."""
+    found = list(cases)
+    ids = [case.pk for case in found]
+    rows = {name: _records(model, "case_id", columns, ids) for name, (model, columns) in _DEADLINE_COLUMNS.items()}
+    core_groups = _records(
+        CoreGroupMeeting, "plan_id", ("held_on",), [p.pk for ps in rows["plans"].values() for p in ps]
     )
+    for case in found:
+        for name in _DEADLINE_COLUMNS:
+            setattr(case, _attr(name), rows[name].get(case.pk, []))
+        for plan in getattr(case, _attr("plans")):
+            plan.deadline_reviews = [c for c in getattr(case, _attr("conferences")) if c.plan_id == plan.pk]
+            plan.deadline_core_groups = core_groups.get(plan.pk, [])
+    return found
 
 
 def _rows(owner: Model, name: str) -> list[Any]:
@@ -302,7 +313,7 @@ def case_list(
         actor=actor, action=AuditAction.SEARCH, object_type="case", purpose="list open cases",
         outcome=Outcome.SUCCESS, detail={"mine": mine, "stage": stage, "count": total},
     )  # fmt: skip
-    return total, list(with_deadline_rows(found)[offset : offset + limit])
+    return total, with_deadline_rows(found[offset : offset + limit])
 
 
 @dataclass(frozen=True)
